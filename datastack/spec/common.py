@@ -1,0 +1,41 @@
+"""Building blocks shared by every service's spec: strict models, secrets, users, ports."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+SECRET_REF = re.compile(r"^\$\{(env|file):([^}]+)\}$")
+GENERATE = "generate"
+
+
+class Strict(BaseModel):
+    """Every spec model forbids unknown keys: a typo must fail, not be ignored."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _check_secret_ref(value: str) -> str:
+    if value == GENERATE or SECRET_REF.match(value):
+        return value
+    raise ValueError(
+        "a secret must be a reference, not a literal; fix: use ${env:NAME}, ${file:PATH} "
+        "or 'generate' (local and ci only)"
+    )
+
+
+# A password in the spec is always a reference; the literal never lives in the repository.
+SecretRef = Annotated[str, AfterValidator(_check_secret_ref)]
+
+Port = Annotated[int, Field(ge=1024, le=65535, description="TCP port (unprivileged)")]
+Identifier = Annotated[str, Field(pattern=r"^[a-z_][a-z0-9_]{0,62}$", description="lower-case identifier")]
+BindAddress = Annotated[str, Field(description="address to listen on; 127.0.0.1 unless the spec says otherwise")]
+
+Access = Literal["admin", "owner", "app", "readonly"]
+
+
+class Credential(Strict):
+    name: str = Field(description="user name")
+    password: SecretRef = Field(default=GENERATE, description="secret reference for the password")
