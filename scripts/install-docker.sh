@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Make a Docker engine answer on /var/run/docker.sock, and have debootstrap for the offline base image.
+# Idempotent: installs only what is missing, starts dockerd only if the socket does not answer.
+# Used by CI (.ci/run) on a fresh Debian 12 machine and by developers; needs root.
+set -euo pipefail
+
+SOCKET=/var/run/docker.sock
+LOG=${DOCKERD_LOG:-/var/log/dockerd.log}
+WAIT_SECONDS=${DOCKERD_WAIT_SECONDS:-60}
+
+say() { echo "install-docker: $*"; }
+
+daemon_answers() {
+  # `docker version` needs the server half; curl might be missing, the docker CLI is not.
+  docker version --format '{{.Server.Version}}' >/dev/null 2>&1
+}
+
+missing=()
+command -v dockerd >/dev/null 2>&1 || missing+=(docker.io)
+command -v debootstrap >/dev/null 2>&1 || missing+=(debootstrap)
+if ((${#missing[@]})); then
+  say "installing ${missing[*]} (apt-get)"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  say "installed ${missing[*]}"
+else
+  say "docker.io and debootstrap already installed"
+fi
+
+if daemon_answers; then
+  say "dockerd already answering on $SOCKET (server $(docker version --format '{{.Server.Version}}'))"
+  exit 0
+fi
+
+# No systemd on these machines: run dockerd as a plain background process, detached from this shell.
+say "starting dockerd in the background (log: $LOG)"
+nohup setsid dockerd >"$LOG" 2>&1 </dev/null &
+disown || true
+
+for ((i = 0; i < WAIT_SECONDS * 2; i++)); do
+  if daemon_answers; then
+    say "dockerd answering on $SOCKET after $((i / 2)) s (server $(docker version --format '{{.Server.Version}}'))"
+    exit 0
+  fi
+  sleep 0.5
+done
+say "dockerd did not answer on $SOCKET within ${WAIT_SECONDS} s; last lines of $LOG:" >&2
+tail -n 20 "$LOG" >&2 || true
+exit 1
