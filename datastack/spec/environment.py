@@ -94,6 +94,8 @@ class EnvironmentSpec(Strict):
         refs: list[tuple[str, str]] = []
         if s.mongodb:
             refs.append(("mongodb.admin", s.mongodb.admin.password))
+            if s.mongodb.topology == "replica_set":
+                refs.append(("mongodb.keyfile", s.mongodb.keyfile))
             for db, spec in s.mongodb.databases.items():
                 refs += [(f"mongodb.{db}.{u.name}", u.password) for u in spec.users]
         if s.postgres:

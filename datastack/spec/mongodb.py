@@ -53,6 +53,7 @@ class MongoSpec(Strict):
     bind: BindAddress = "127.0.0.1"
     auth: Literal[True] = Field(default=True, description="authentication is always on")
     admin: Credential = Credential(name="admin")
+    keyfile: SecretRef = Field(default=GENERATE, description="replica set keyFile content (internal member auth)")
     databases: dict[Identifier, MongoDatabase] = Field(default_factory=dict)
 
     @model_validator(mode="after")

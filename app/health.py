@@ -1,0 +1,58 @@
+"""Dependency probes: each store reached with the credentials datastack handed the app."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+
+TIMEOUT_S = 2
+
+
+def probe_mongodb(uri: str) -> None:
+    import pymongo
+
+    with pymongo.MongoClient(uri, serverSelectionTimeoutMS=TIMEOUT_S * 1000, connectTimeoutMS=TIMEOUT_S * 1000) as client:
+        db = client.get_default_database(os.environ.get("MONGODB_DATABASE"))
+        # A read on the app's own database proves the login and its privileges, not just the socket.
+        db.list_collection_names()
+
+
+def probe_postgres(uri: str) -> None:
+    import psycopg
+
+    with psycopg.connect(uri, connect_timeout=TIMEOUT_S) as conn:
+        conn.execute("SELECT 1").fetchone()
+
+
+def probe_redis(uri: str) -> None:
+    import redis
+
+    client = redis.Redis.from_url(uri, socket_timeout=TIMEOUT_S, socket_connect_timeout=TIMEOUT_S)
+    try:
+        client.ping()
+    finally:
+        client.close()
+
+
+PROBES: dict[str, tuple[str, Callable[[str], None]]] = {
+    "mongodb": ("MONGODB_URI", probe_mongodb),
+    "postgres": ("POSTGRES_URI", probe_postgres),
+    "redis": ("REDIS_URI", probe_redis),
+}
+
+
+def check_dependencies(environ: dict[str, str] | None = None) -> dict[str, dict]:
+    environ = dict(os.environ) if environ is None else environ
+    report: dict[str, dict] = {}
+    for name, (variable, probe) in PROBES.items():
+        uri = environ.get(variable)
+        if not uri:
+            continue
+        started = time.perf_counter()
+        try:
+            probe(uri)
+            report[name] = {"up": True, "latency_ms": round((time.perf_counter() - started) * 1000, 2)}
+        except Exception as exc:  # the health page reports every failure; it never crashes
+            report[name] = {"up": False, "error": f"{type(exc).__name__}: {str(exc)[:200]}"}
+    return report

@@ -1,0 +1,98 @@
+"""Read schema files named by the environment spec, and check them against its users at spec load.
+
+Kept free of pymongo so `load_environment` stays fast: everything here is YAML and pydantic.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+from pydantic import ValidationError
+
+from ...errors import UserError
+from ...paths import PROJECT_ROOT, display
+from ...spec import EnvironmentSpec
+from ...spec.load import describe_validation_error
+from .schema import DatabaseSchema
+
+# Every role MongoDB defines itself; anything else must be declared in a schema file.
+BUILTIN_ROLES = frozenset({
+    "read", "readWrite", "dbAdmin", "dbOwner", "userAdmin", "clusterAdmin", "clusterManager", "clusterMonitor",
+    "hostManager", "backup", "restore", "readAnyDatabase", "readWriteAnyDatabase", "userAdminAnyDatabase",
+    "dbAdminAnyDatabase", "root", "enableSharding", "directShardOperations",
+})
+
+
+def schema_path(ref: Path) -> Path:
+    return ref if ref.is_absolute() else PROJECT_ROOT / ref
+
+
+def load_database_schema(path: Path) -> DatabaseSchema:
+    """Parse one schema file; any problem is one line naming the file and the path inside it."""
+    where = display(path)
+    try:
+        data = yaml.safe_load(path.read_text())
+    except OSError as exc:
+        raise UserError(f"cannot read schema ({exc.strerror})", where=where, fix="create it or correct the path") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        at = f"{where}:{mark.line + 1}:{mark.column + 1}" if mark else where
+        raise UserError(f"malformed YAML: {getattr(exc, 'problem', None) or exc}", where=at, fix="fix the YAML at that line") from None
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise UserError("a schema file must be a YAML mapping", where=where, fix="start it with 'collections:'")
+    try:
+        return DatabaseSchema.model_validate(data)
+    except ValidationError as exc:
+        what, fix = describe_validation_error(exc, DatabaseSchema)
+        raise UserError(what, where=where, fix=fix) from None
+
+
+def load_schemas(spec: EnvironmentSpec) -> dict[str, DatabaseSchema]:
+    """database name -> its schema (an empty schema when the spec names none)."""
+    mongo = spec.services.mongodb
+    if mongo is None:
+        return {}
+    return {
+        name: load_database_schema(schema_path(db.schema_file)) if db.schema_file else DatabaseSchema()
+        for name, db in mongo.databases.items()
+    }
+
+
+def check_schemas(spec: EnvironmentSpec, spec_path: Path) -> None:
+    """CROSS_CHECK: schema files parse, and every granted role is built in or declared."""
+    mongo = spec.services.mongodb
+    if mongo is None:
+        return
+    schemas = load_schemas(spec)
+    for db_name, db in mongo.databases.items():
+        for i, user in enumerate(db.users):
+            for j, grant in enumerate(user.grants(db_name)):
+                if not _role_known(grant.role, grant.db or db_name, schemas):
+                    raise UserError(
+                        f"services.mongodb.databases.{db_name}.users[{i}].roles[{j}]: user {user.name!r} is granted "
+                        f"role {grant.role!r}, which is neither built in nor declared",
+                        where=display(spec_path),
+                        fix=f"declare it under roles: in {_schema_name(mongo, grant.db or db_name)} or use a built-in role "
+                            "(read, readWrite, dbAdmin, dbOwner, ...)",
+                    )
+        schema = schemas[db_name]
+        for i, role in enumerate(schema.roles):
+            for j, inherited in enumerate(role.roles):
+                if not _role_known(inherited, db_name, schemas):
+                    raise UserError(
+                        f"roles[{i}].roles[{j}]: role {role.name!r} inherits {inherited!r}, which is neither built in nor declared",
+                        where=display(schema_path(db.schema_file)),
+                        fix="declare that role too, or use a built-in role",
+                    )
+
+
+def _role_known(role: str, db: str, schemas: dict[str, DatabaseSchema]) -> bool:
+    return role in BUILTIN_ROLES or (db in schemas and schemas[db].role(role) is not None)
+
+
+def _schema_name(mongo, target_db: str) -> str:
+    db = mongo.databases.get(target_db)
+    return str(db.schema_file) if db and db.schema_file else f"a schema file for database {target_db}"

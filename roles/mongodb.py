@@ -1,0 +1,122 @@
+"""MongoDB: a real replica set from `mongod` when it is installed, else the single-node stand-in.
+
+Real mongod: N members on consecutive ports sharing a keyFile (0400); the set is initiated and
+the admin user created through the localhost exception, then the database users.
+Stand-in (SecantusDB): one node. It has no localhost exception, so its users are created
+during a private first boot without auth on a throwaway port, before it ever listens on the
+declared port; from then on it only runs with auth.
+"""
+
+from __future__ import annotations
+
+from datastack.plan.context import PlanContext
+from datastack.plan.model import BootstrapStep, Probe, ServicePlan
+from datastack.spec import EnvironmentSpec
+
+MONGO_IMAGE = "mongo:{version}"
+STANDIN_NOTE = (
+    "mongod is not on PATH: MongoDB runs as the SecantusDB stand-in, single node; "
+    "the declared {topology} of {members} is not exercised here"
+)
+
+
+def plan_mongodb(spec: EnvironmentSpec, ctx: PlanContext) -> list[ServicePlan]:
+    mongo = spec.services.mongodb
+    if mongo is None:
+        return []
+    if ctx.layout.target == "local" and not ctx.toolchain.mongod:
+        return [_standin(spec, ctx)]
+    return _mongod_members(spec, ctx)
+
+
+def user_steps(spec: EnvironmentSpec) -> list[BootstrapStep]:
+    mongo = spec.services.mongodb
+    steps = [BootstrapStep(action="mongo_create_user", target=f"admin.{mongo.admin.name}",
+                           params={"db": "admin", "user": mongo.admin.name, "secret_id": "mongodb.admin",
+                                   "roles": [{"role": "root", "db": "admin"}]})]
+    for db_name, db in mongo.databases.items():
+        for user in db.users:
+            steps.append(BootstrapStep(
+                action="mongo_create_user", target=f"{db_name}.{user.name}",
+                params={"db": db_name, "user": user.name, "secret_id": f"mongodb.{db_name}.{user.name}",
+                        "roles": [g.model_dump() for g in user.grants(db_name)]},
+            ))
+    return steps
+
+
+def _standin(spec: EnvironmentSpec, ctx: PlanContext) -> ServicePlan:
+    mongo = spec.services.mongodb
+    name = "mongodb"
+    layout = ctx.layout
+    common = dict(bind=mongo.bind, data_dir=str(layout.data_dir(name)), cache_size="256M")
+    conf = ctx.file(name, "secantusd.toml", "mongodb/secantusd.toml.j2", port=mongo.port, auth=True, **common)
+    first_boot = ctx.file(name, "secantusd-bootstrap.toml", "mongodb/secantusd.toml.j2", port=mongo.port, auth=False, **common)
+    launcher = [ctx.toolchain.python, "-m", "secantus"]
+    return ServicePlan(
+        name=name,
+        role="mongodb",
+        implementation="secantus",
+        image=None,
+        command=[*launcher, "--config", conf.path],
+        bootstrap_command=[*launcher, "--config", first_boot.path, "--port", "{port}"],
+        files=[conf, first_boot],
+        data_dir=common["data_dir"],
+        log_file=str(layout.log_file(name)),
+        bind=mongo.bind,
+        ports=[mongo.port],
+        run_as=ctx.toolchain.user_for("mongodb"),
+        readiness=Probe(kind="mongodb", host="127.0.0.1", port=mongo.port),
+        bootstrap=user_steps(spec),
+        notes=[STANDIN_NOTE.format(topology=mongo.topology.replace("_", " "), members=mongo.members)],
+    )
+
+
+def _mongod_members(spec: EnvironmentSpec, ctx: PlanContext) -> list[ServicePlan]:
+    mongo = spec.services.mongodb
+    layout = ctx.layout
+    replica = mongo.topology == "replica_set"
+    names = [f"mongodb-{i}" for i in range(mongo.members)] if replica else ["mongodb"]
+    container = layout.target == "container"
+    hosts = [f"{n}:27017" if container else f"127.0.0.1:{p}" for n, p in zip(names, mongo.ports)]
+    members: list[ServicePlan] = []
+    for index, (name, port) in enumerate(zip(names, mongo.ports)):
+        files = []
+        keyfile_path = None
+        if replica:
+            keyfile = ctx.file(name, "keyfile", "mongodb/keyfile.j2", mode=0o400, secret=True, keyfile=ctx.secrets["mongodb.keyfile"])
+            files.append(keyfile)
+            keyfile_path = keyfile.path
+        log_file = layout.log_file(name)
+        conf = ctx.file(
+            name, "mongod.conf", "mongodb/mongod.conf.j2",
+            port=27017 if container else port, bind="0.0.0.0" if container else mongo.bind,
+            data_dir=str(layout.data_dir(name)), log_file=str(log_file) if log_file else None,
+            keyfile=keyfile_path, replica_set=mongo.replica_set_name if replica else None,
+        )
+        files.insert(0, conf)
+        last = index == len(names) - 1
+        bootstrap: list[BootstrapStep] = []
+        if last:
+            if replica:
+                bootstrap.append(BootstrapStep(
+                    action="mongo_initiate_replica_set", target=mongo.replica_set_name,
+                    params={"members": hosts, "primary": hosts[0]},
+                ))
+            bootstrap += user_steps(spec)
+        members.append(ServicePlan(
+            name=name,
+            role="mongodb",
+            implementation="mongod",
+            image=MONGO_IMAGE.format(version=mongo.version),
+            command=[ctx.toolchain.mongod or "mongod", "--config", conf.path],
+            files=files,
+            data_dir=str(layout.data_dir(name)),
+            log_file=str(log_file) if log_file else None,
+            bind=mongo.bind,
+            ports=[port],
+            run_as=ctx.toolchain.user_for("mongodb"),
+            readiness=Probe(kind="mongodb", host="127.0.0.1", port=port),
+            depends_on=names[:index] if last else [],
+            bootstrap=bootstrap,
+        ))
+    return members

@@ -1,0 +1,68 @@
+"""PostgreSQL: one cluster, scram-sha-256 only, databases with owner/app/readonly roles."""
+
+from __future__ import annotations
+
+from datastack.plan.context import PlanContext
+from datastack.plan.model import BootstrapStep, InitStep, Probe, ServicePlan
+from datastack.spec import EnvironmentSpec
+
+SERVICE = "postgres"
+# Official image for container engines; pinned so a rebuild is reproducible.
+POSTGRES_IMAGE = "postgres:{version}-bookworm"
+
+
+def plan_postgres(spec: EnvironmentSpec, ctx: PlanContext) -> list[ServicePlan]:
+    pg = spec.services.postgres
+    if pg is None:
+        return []
+    layout = ctx.layout
+    conf, data, run = layout.conf_dir(SERVICE), layout.data_dir(SERVICE), layout.run_dir(SERVICE)
+    bind = pg.bind if layout.target == "local" else "0.0.0.0"
+    hba = ctx.file(SERVICE, "pg_hba.conf", "postgres/pg_hba.conf.j2",
+                   client_networks=[] if layout.target == "local" else ["samenet"])
+    conf_file = ctx.file(
+        SERVICE, "postgresql.conf", "postgres/postgresql.conf.j2",
+        bind=bind, port=pg.port if layout.target == "local" else 5432, socket_dir=str(run),
+        hba_file=hba.path, settings=pg.settings, log_file=layout.log_file(SERVICE),
+    )
+    binary = f"{ctx.toolchain.postgres_bin}/" if layout.target == "local" and ctx.toolchain.postgres_bin else ""
+    pwfile = str(run / "initdb.pw")
+    return [
+        ServicePlan(
+            name=SERVICE,
+            role="postgres",
+            implementation="postgres",
+            image=POSTGRES_IMAGE.format(version=pg.version),
+            command=[f"{binary}postgres", "-D", str(data), "-c", f"config_file={conf_file.path}"],
+            files=[conf_file, hba],
+            data_dir=str(data),
+            log_file=str(layout.log_file(SERVICE)) if layout.log_file(SERVICE) else None,
+            bind=pg.bind,
+            ports=[pg.port],
+            run_as=ctx.toolchain.user_for("postgres"),
+            stop_signal="SIGINT",  # fast shutdown: SIGTERM would wait for every client to leave
+            readiness=Probe(kind="postgres", host="127.0.0.1", port=pg.port),
+            init=InitStep(
+                command=[f"{binary}initdb", "-D", str(data), f"--username={pg.superuser.name}", f"--pwfile={pwfile}",
+                         "--auth-local=scram-sha-256", "--auth-host=scram-sha-256", "--encoding=UTF8", "--no-instructions"],
+                secret_file=pwfile,
+                secret_id="postgres.superuser",
+            ),
+            bootstrap=postgres_bootstrap(spec),
+        )
+    ]
+
+
+def postgres_bootstrap(spec: EnvironmentSpec) -> list[BootstrapStep]:
+    """Roles first (databases need their owner), then databases owned by their owner role."""
+    pg = spec.services.postgres
+    steps: list[BootstrapStep] = []
+    for db_name, db in pg.databases.items():
+        for user in db.users:
+            steps.append(BootstrapStep(action="postgres_create_role", target=user.name,
+                                       params={"secret_id": f"postgres.{db_name}.{user.name}", "access": user.access, "database": db_name}))
+    for db_name, db in pg.databases.items():
+        owner = db.owner.name if db.owner else pg.superuser.name
+        readers = [u.name for u in db.users if u.access != "owner"]
+        steps.append(BootstrapStep(action="postgres_create_database", target=db_name, params={"owner": owner, "connect": readers}))
+    return steps

@@ -1,0 +1,67 @@
+"""Redis: one server, an ACL file with the default user off and one user per application."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from datastack.plan.context import PlanContext
+from datastack.plan.model import Probe, ServicePlan
+from datastack.spec import EnvironmentSpec
+
+SERVICE = "redis"
+REDIS_IMAGE = "redis:{version}-bookworm"
+
+
+@dataclass(frozen=True)
+class AclLine:
+    name: str
+    password_sha256: str  # Redis accepts '#<sha256>' so the plaintext never touches disk
+    keys: list[str]
+    channels: list[str]
+    commands: list[str]
+
+
+def acl_lines(spec: EnvironmentSpec, secrets: dict[str, str]) -> list[AclLine]:
+    redis = spec.services.redis
+    admin = AclLine(redis.admin.name, _sha256(secrets["redis.admin"]), ["*"], ["*"], ["+@all"])
+    users = [AclLine(u.name, _sha256(secrets[f"redis.{u.name}"]), u.keys, u.channels, u.commands) for u in redis.users]
+    return [admin, *users]
+
+
+def plan_redis(spec: EnvironmentSpec, ctx: PlanContext) -> list[ServicePlan]:
+    redis = spec.services.redis
+    if redis is None:
+        return []
+    layout = ctx.layout
+    acl = ctx.file(SERVICE, "users.acl", "redis/users.acl.j2", secret=True, users=acl_lines(spec, ctx.secrets))
+    log_file = layout.log_file(SERVICE)
+    conf = ctx.file(
+        SERVICE, "redis.conf", "redis/redis.conf.j2",
+        bind=redis.bind if layout.target == "local" else "0.0.0.0",
+        port=redis.port if layout.target == "local" else 6379,
+        data_dir=str(layout.data_dir(SERVICE)), log_file=str(log_file) if log_file else None,
+        acl_file=acl.path, databases=redis.databases, maxmemory=redis.maxmemory,
+        maxmemory_policy=redis.maxmemory_policy, save_rules=redis.persistence.rdb, aof=redis.persistence.aof,
+    )
+    binary = ctx.toolchain.redis_server if layout.target == "local" and ctx.toolchain.redis_server else "redis-server"
+    return [
+        ServicePlan(
+            name=SERVICE,
+            role="redis",
+            implementation="redis-server",
+            image=REDIS_IMAGE.format(version=redis.version),
+            command=[binary, conf.path],
+            files=[conf, acl],
+            data_dir=str(layout.data_dir(SERVICE)),
+            log_file=str(log_file) if log_file else None,
+            bind=redis.bind,
+            ports=[redis.port],
+            run_as=ctx.toolchain.user_for("redis"),
+            readiness=Probe(kind="redis", host="127.0.0.1", port=redis.port),
+        )
+    ]
+
+
+def _sha256(value: str) -> str:
+    return hashlib.sha256(value.encode()).hexdigest()
