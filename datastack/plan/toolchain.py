@@ -43,12 +43,12 @@ class Toolchain:
         return self.service_users.get(role, "datastack")
 
 
-def detect_toolchain(postgres_version: str = "15", mongo_express_dir: Path | None = None) -> Toolchain:
+def detect_toolchain(postgres_version: str = "15", mongo_express_dir: Path | None = None, python: str | None = None) -> Toolchain:
     user = getpass.getuser()
     is_root = os.geteuid() == 0
     users = ROOT_SERVICE_USERS if is_root else {role: user for role in ROOT_SERVICE_USERS}
     return Toolchain(
-        python=sys.executable,
+        python=python or sys.executable,
         mongod=shutil.which("mongod"),
         secantus=importlib.util.find_spec("secantus") is not None,
         postgres_bin=find_postgres_bin(postgres_version),

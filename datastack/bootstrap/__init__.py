@@ -1,0 +1,1 @@
+"""Bootstrap steps (users, databases, replica set initiation), shared by every engine."""

@@ -1,0 +1,33 @@
+"""The `datastack` command line."""
+
+from __future__ import annotations
+
+import typer
+
+from . import lifecycle
+
+app = typer.Typer(
+    name="datastack",
+    help="Provision, migrate and verify the data tier: MongoDB, PostgreSQL, Redis, mongo-express and apps.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+lifecycle.register(app)
+
+
+def _mount_optional() -> None:
+    """Sub-commands from packages that may be absent in a trimmed install."""
+    try:
+        from ..images.cli import images_app
+
+        app.add_typer(images_app, name="images", help="Build the offline container images.")
+    except ImportError:
+        pass
+
+
+_mount_optional()
+
+
+def main() -> None:
+    app()

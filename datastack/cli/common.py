@@ -1,0 +1,47 @@
+"""Shared CLI plumbing: --env/--spec options, one-line errors with exit codes, output helpers."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+
+from ..errors import DatastackError
+
+console = Console(highlight=False, soft_wrap=True)
+err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+
+EnvOption = Annotated[Optional[str], typer.Option("--env", "-e", help="environment name (a file in environments/)")]
+SpecOption = Annotated[Optional[Path], typer.Option("--spec", help="any environment spec file")]
+JsonOption = Annotated[bool, typer.Option("--json", help="machine-readable output on stdout")]
+
+
+def handle_errors(func):
+    """Every command: a DatastackError becomes one red line and its exit code, never a traceback."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except DatastackError as exc:
+            err_console.print(f"[bold red]error:[/] {exc.one_line()}", soft_wrap=True)
+            raise typer.Exit(exc.exit_code) from None
+        except KeyboardInterrupt:
+            err_console.print("[yellow]interrupted[/]")
+            raise typer.Exit(130) from None
+
+    return wrapper
+
+
+def say(line: str) -> None:
+    """Progress for people, on stderr so --json output stays clean."""
+    err_console.print(f"[dim]·[/] {line}", soft_wrap=True)
+
+
+def print_json(data) -> None:
+    sys.stdout.write(json.dumps(data, indent=2, default=str) + "\n")

@@ -1,0 +1,272 @@
+"""The local engine: every service of a plan as a process under <state_dir>/<service>/.
+
+`up` is idempotent: a service whose config hash is unchanged and whose process is alive is left
+alone; a changed one is restarted; a new one is initialised, started, awaited and bootstrapped.
+A failed `up` stops whatever it started itself, so nothing is left half-running.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from ...bootstrap.mongodb import run_mongo_bootstrap, wait_for_members
+from ...bootstrap.postgres import run_postgres_bootstrap
+from ...endpoints import Endpoints
+from ...errors import DatastackError, RuntimeFailure, UserError
+from ...plan.model import Plan, RenderedFile, ServicePlan
+from ...probes import tcp_open, wait_until_ready
+from ...spec import EnvironmentSpec
+from ...spec.secrets import write_private
+from .process import Record, is_alive, proc_stat, start_process, stop_process, tail
+from .runtime import check_binaries, check_state_dir_reachable, chown_tree, ensure_runtime, ensure_service_users
+
+BOOTSTRAPPED = ".bootstrapped"
+
+
+@dataclass
+class ServiceState:
+    name: str
+    role: str
+    implementation: str
+    state: str  # running | stopped | dead (record says running, process is gone)
+    pid: int | None
+    ports: list[int]
+    config_current: bool | None
+    notes: list[str]
+
+
+class LocalEngine:
+    name = "local"
+
+    def __init__(self, spec: EnvironmentSpec, plan: Plan, secrets: dict[str, str], say=lambda line: None):
+        self.spec = spec
+        self.plan = plan
+        self.secrets = secrets
+        self.say = say
+        self.state_dir = Path(plan.state_dir)
+        self.drop_privileges = os.geteuid() == 0
+
+    # ---- paths -------------------------------------------------------------------------------
+    def service_dir(self, svc: ServicePlan) -> Path:
+        return self.state_dir / svc.name
+
+    def record_path(self, svc: ServicePlan) -> Path:
+        return self.service_dir(svc) / "run" / "service.json"
+
+    def log_path(self, svc: ServicePlan) -> Path:
+        return Path(svc.log_file) if svc.log_file else self.service_dir(svc) / "logs" / f"{svc.name}.log"
+
+    # ---- up ----------------------------------------------------------------------------------
+    def up(self, endpoints: Endpoints) -> dict[str, str]:
+        """Bring every service to its planned state; returns {service: unchanged|started|restarted}."""
+        check_state_dir_reachable(self.state_dir)
+        python_services = [s for s in self.plan.services if s.implementation in ("secantus", "reference-app")]
+        if python_services:
+            ensure_runtime(python_services[0].command[0], self.say)
+        check_binaries(self.plan)
+        self._check_ports()
+        ensure_service_users(self.plan, self.say)
+        outcome: dict[str, str] = {}
+        started_now: list[ServicePlan] = []
+        try:
+            for svc in self.plan.services:
+                outcome[svc.name] = self._converge(svc, started_now)
+        except BaseException:
+            for svc in reversed(started_now):
+                self._stop(svc)
+            raise
+        endpoints.save(self.state_dir / "endpoints.json")
+        return outcome
+
+    def _converge(self, svc: ServicePlan, started_now: list[ServicePlan]) -> str:
+        changed_files = self._write_files(svc)
+        record = Record.read(self.record_path(svc))
+        running = is_alive(record)
+        if running and record.config_hash == svc.config_hash() and not changed_files:
+            if not tcp_open("127.0.0.1", svc.ports[0]):
+                raise RuntimeFailure(f"{svc.name} (pid {record.pid}) is running but not listening on {svc.ports[0]}",
+                                     fix=f"datastack down --env {self.spec.name}, then up again")
+            return "unchanged"
+        verb = "restarted" if running else "started"
+        if running:
+            self.say(f"{svc.name}: configuration changed, restarting")
+            self._stop(svc)
+        data = Path(svc.data_dir) if svc.data_dir else None
+        if svc.init and data and not (data / "PG_VERSION").exists():
+            self._init(svc)
+        needs_bootstrap = bool(svc.bootstrap) and not (self.service_dir(svc) / BOOTSTRAPPED).exists()
+        if needs_bootstrap and svc.bootstrap_command:
+            self._first_boot(svc)
+        self._start(svc)
+        started_now.append(svc)
+        if needs_bootstrap and not svc.bootstrap_command:
+            self._bootstrap(svc)
+        return verb
+
+    def _write_files(self, svc: ServicePlan) -> bool:
+        base = self.service_dir(svc)
+        for sub in ("conf", "data", "logs", "run"):
+            (base / sub).mkdir(parents=True, exist_ok=True)
+        os.chmod(base / "data", 0o700)
+        changed = False
+        for f in svc.files:
+            changed |= write_rendered(f)
+        self.log_path(svc).touch()  # created before the chown so a server that opens it itself may write
+        chown_tree(base, svc.run_as)
+        return changed
+
+    def _init(self, svc: ServicePlan) -> None:
+        self.say(f"{svc.name}: initialising {svc.data_dir}")
+        data = Path(svc.data_dir)
+        shutil.rmtree(data, ignore_errors=True)
+        data.mkdir(mode=0o700, parents=True)
+        secret_file = Path(svc.init.secret_file)
+        write_private(secret_file, self.secrets[svc.init.secret_id] + "\n")
+        chown_tree(self.service_dir(svc), svc.run_as)
+        try:
+            import subprocess
+
+            kwargs = {}
+            if self.drop_privileges:
+                import pwd
+
+                entry = pwd.getpwnam(svc.run_as)
+                kwargs = {"user": entry.pw_uid, "group": entry.pw_gid, "extra_groups": []}
+            done = subprocess.run(svc.init.command, capture_output=True, text=True, cwd="/", **kwargs)
+        finally:
+            secret_file.unlink(missing_ok=True)
+        if done.returncode != 0:
+            shutil.rmtree(data, ignore_errors=True)
+            raise RuntimeFailure(f"{svc.name}: {Path(svc.init.command[0]).name} failed: {done.stderr.strip()[-300:]}")
+
+    def _start(self, svc: ServicePlan, command: list[str] | None = None, port: int | None = None) -> None:
+        command = command or svc.command
+        proc = start_process(svc, command, self.log_path(svc), drop_to_user=self.drop_privileges)
+        if command is svc.command:
+            Record(pid=proc.pid, config_hash=svc.config_hash(), command=command, started_at=time.time(),
+                   boot_ticks=proc_stat(proc.pid)[1]).write(self.record_path(svc))
+        probe = svc.readiness if port is None else svc.readiness.model_copy(update={"port": port})
+        user, secret = self._probe_login(svc)
+        try:
+            took = wait_until_ready(probe, svc.name, secret=secret, user=user,
+                                    log_tail=lambda: tail(self.log_path(svc)), alive=lambda: proc.poll() is None)
+        except DatastackError:
+            stop_process(proc.pid, svc.stop_signal)
+            raise
+        self.say(f"{svc.name}: ready on {probe.port} in {took:.1f}s (pid {proc.pid})")
+        self._last_proc = proc
+
+    def _probe_login(self, svc: ServicePlan) -> tuple[str | None, str | None]:
+        if svc.role == "postgres":
+            return self.spec.services.postgres.superuser.name, self.secrets["postgres.superuser"]
+        return None, None
+
+    def _first_boot(self, svc: ServicePlan) -> None:
+        """Servers without a localhost exception: create users on a private port, without auth, then stop."""
+        port = free_port()
+        command = [part.replace("{port}", str(port)) for part in svc.bootstrap_command]
+        self.say(f"{svc.name}: first boot without auth on private port {port} to create users")
+        self._start(svc, command=command, port=port)
+        proc = self._last_proc
+        try:
+            run_mongo_bootstrap("127.0.0.1", port, svc.bootstrap, self.secrets,
+                                admin_user=self.spec.services.mongodb.admin.name, say=self.say)
+        finally:
+            stop_process(proc.pid, svc.stop_signal)
+        (self.service_dir(svc) / BOOTSTRAPPED).touch()
+
+    def _bootstrap(self, svc: ServicePlan) -> None:
+        if svc.role == "postgres":
+            pg = self.spec.services.postgres
+            run_postgres_bootstrap("127.0.0.1", pg.port, pg.superuser.name, self.secrets["postgres.superuser"],
+                                   svc.bootstrap, self.secrets, say=self.say)
+        elif svc.role == "mongodb":
+            mongo = self.spec.services.mongodb
+            primary = svc.bootstrap[0].params.get("primary", f"127.0.0.1:{svc.ports[0]}") if svc.bootstrap else None
+            host, port = primary.rsplit(":", 1)
+            run_mongo_bootstrap(host, int(port), svc.bootstrap, self.secrets, admin_user=mongo.admin.name, say=self.say)
+            if mongo.topology == "replica_set":
+                wait_for_members(host, int(port), mongo.admin.name, self.secrets["mongodb.admin"], mongo.members)
+        (self.service_dir(svc) / BOOTSTRAPPED).touch()
+
+    def _check_ports(self) -> None:
+        for svc in self.plan.services:
+            if is_alive(Record.read(self.record_path(svc))):
+                continue  # our own running instance holds its port
+            for port in svc.ports:
+                if tcp_open("127.0.0.1", port, timeout=0.2) or not port_bindable(svc.bind, port):
+                    raise UserError(f"port {port} ({svc.name}) is already in use by another process",
+                                    fix="stop that process or change the port in the spec")
+
+    # ---- down / status -----------------------------------------------------------------------
+    def down(self, purge: bool = False) -> list[str]:
+        stopped = []
+        for svc in reversed(self.plan.services):
+            if self._stop(svc):
+                stopped.append(svc.name)
+        if purge and self.state_dir.exists():
+            shutil.rmtree(self.state_dir)
+        return stopped
+
+    def _stop(self, svc: ServicePlan) -> bool:
+        record = Record.read(self.record_path(svc))
+        path = self.record_path(svc)
+        if not is_alive(record):
+            path.unlink(missing_ok=True)
+            return False
+        if not stop_process(record.pid, svc.stop_signal):
+            raise RuntimeFailure(f"{svc.name} (pid {record.pid}) did not stop", fix=f"kill -9 {record.pid}")
+        path.unlink(missing_ok=True)
+        self.say(f"{svc.name}: stopped")
+        return True
+
+    def status(self) -> list[ServiceState]:
+        states = []
+        for svc in self.plan.services:
+            record = Record.read(self.record_path(svc))
+            alive = is_alive(record)
+            state = "running" if alive else ("dead" if record else "stopped")
+            states.append(ServiceState(
+                name=svc.name, role=svc.role, implementation=svc.implementation, state=state,
+                pid=record.pid if alive else None, ports=svc.ports,
+                config_current=(record.config_hash == svc.config_hash()) if alive else None, notes=svc.notes,
+            ))
+        return states
+
+
+def write_rendered(f: RenderedFile) -> bool:
+    """Write a rendered file when its content or mode differs; secrets never readable by others."""
+    path = Path(f.path)
+    mode = f.mode if not f.secret else min(f.mode, 0o600)
+    try:
+        same = path.read_text() == f.content and (path.stat().st_mode & 0o777) == mode
+    except OSError:
+        same = False
+    if same:
+        return False
+    if path.exists():
+        os.chmod(path, 0o600)  # a 0400 keyFile must become writable to be replaced
+    write_private(path, f.content, mode=0o600)
+    os.chmod(path, mode)
+    return True
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def port_bindable(host: str, port: int) -> bool:
+    with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, port))
+            return True
+        except OSError:
+            return False

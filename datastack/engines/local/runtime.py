@@ -1,0 +1,116 @@
+"""Preconditions of the local engine: binaries, service users, and a Python the users can run.
+
+As root, services drop to their own system users. Those users cannot run an interpreter that
+lives under a 0700 home (pyenv in /root), so Python services then get a small runtime venv
+made from Debian's python3 under the state root, built once per requirement set.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pwd
+import shutil
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+from ...errors import UserError
+from ...plan.model import Plan
+from ...plan.toolchain import PACKAGES
+
+RUNTIME_REQUIREMENTS = ["SecantusDB==0.7.0b3", "pymongo>=4.6", "psycopg[binary]>=3.1", "redis>=5"]
+SYSTEM_PYTHON = "/usr/bin/python3"
+
+
+def world_reachable(path: Path) -> Path | None:
+    """The first directory on the way to `path` that other users cannot traverse, or None."""
+    for parent in [*reversed(Path(path).resolve().parents)]:
+        if not parent.exists():
+            break
+        if not parent.stat().st_mode & stat.S_IXOTH:
+            return parent
+    return None
+
+
+def runtime_python(state_root: Path) -> str:
+    """The interpreter Python services should use on this machine."""
+    if os.geteuid() != 0 or world_reachable(Path(sys.executable)) is None:
+        return sys.executable
+    digest = hashlib.sha256("\n".join(RUNTIME_REQUIREMENTS).encode()).hexdigest()[:12]
+    return str(state_root / f".runtime-{digest}" / "bin" / "python")
+
+
+def ensure_runtime(python: str, say) -> None:
+    if python == sys.executable or Path(python).exists():
+        return
+    venv = Path(python).parent.parent
+    if not Path(SYSTEM_PYTHON).exists():
+        raise UserError(f"{SYSTEM_PYTHON} not found (needed for services run as non-root users)", fix="apt-get install python3 python3-venv")
+    say(f"building the service runtime venv {venv.name} (once)")
+    tmp = venv.with_name(venv.name + ".partial")
+    shutil.rmtree(tmp, ignore_errors=True)
+    made = subprocess.run([SYSTEM_PYTHON, "-m", "venv", str(tmp)], capture_output=True, text=True)
+    if made.returncode != 0:
+        raise UserError("cannot create the service runtime venv", fix="apt-get install python3-venv")
+    pip = subprocess.run([str(tmp / "bin" / "pip"), "install", "-q", *RUNTIME_REQUIREMENTS], capture_output=True, text=True)
+    if pip.returncode != 0:
+        raise UserError(f"pip could not install the service runtime: {pip.stderr.strip().splitlines()[-1:]}", fix="check PyPI access")
+    tmp.rename(venv)  # renamed only when complete, so a killed build is redone, never half-used
+
+
+def check_binaries(plan: Plan) -> None:
+    for svc in plan.services:
+        exe = svc.command[0] if svc.command else None
+        if exe and not (Path(exe).exists() or shutil.which(exe)):
+            name = Path(exe).name
+            raise UserError(f"{svc.name}: {name} not found", fix=f"install it: apt-get install {PACKAGES.get(name, name)}")
+        if svc.implementation == "secantus" and svc.command[0] == sys.executable:
+            import importlib.util
+
+            if importlib.util.find_spec("secantus") is None:
+                raise UserError("mongodb: mongod is not on PATH and the SecantusDB stand-in is not installed",
+                                fix=f"install mongod, or {PACKAGES['secantus']}")
+        if svc.init:
+            initdb = svc.init.command[0]
+            if not (Path(initdb).exists() or shutil.which(initdb)):
+                raise UserError(f"{svc.name}: initdb not found", fix="install it: apt-get install postgresql")
+
+
+def ensure_service_users(plan: Plan, say) -> None:
+    """As root, each service runs as its own system user; create the missing ones like a package would."""
+    if os.geteuid() != 0:
+        return
+    for user in sorted({svc.run_as for svc in plan.services}):
+        try:
+            pwd.getpwnam(user)
+        except KeyError:
+            done = subprocess.run(["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", user],
+                                  capture_output=True, text=True)
+            if done.returncode != 0:
+                raise UserError(f"service user {user} does not exist and useradd failed: {done.stderr.strip()}",
+                                fix=f"create it: useradd --system {user}") from None
+            say(f"created system user {user}")
+
+
+def check_state_dir_reachable(state_dir: Path) -> None:
+    if os.geteuid() != 0:
+        return
+    blocker = world_reachable(state_dir)
+    if blocker is not None:
+        raise UserError(
+            f"state directory {state_dir} is not reachable by the service users ({blocker} is mode "
+            f"{oct(blocker.stat().st_mode & 0o777)})",
+            fix="export DATASTACK_STATE_ROOT=/var/lib/datastack (or clone the project outside that directory)",
+        )
+
+
+def chown_tree(path: Path, user: str) -> None:
+    if os.geteuid() != 0:
+        return
+    entry = pwd.getpwnam(user)
+    for root, dirs, files in os.walk(path):
+        os.chown(root, entry.pw_uid, entry.pw_gid)
+        for name in files:
+            os.chown(os.path.join(root, name), entry.pw_uid, entry.pw_gid)
