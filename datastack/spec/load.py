@@ -128,3 +128,13 @@ def check_referenced_paths(spec: EnvironmentSpec, path: Path) -> None:
 
 
 CROSS_CHECKS.append(check_referenced_paths)
+
+
+def check_mongodb_schemas(spec: EnvironmentSpec, path: Path) -> None:
+    """MongoDB schema files parse, and every granted role exists (imported lazily: no pymongo at load)."""
+    from ..migrate.mongodb.schema_file import check_schemas
+
+    check_schemas(spec, path)
+
+
+CROSS_CHECKS.append(check_mongodb_schemas)

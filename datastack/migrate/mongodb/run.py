@@ -1,0 +1,193 @@
+"""Migrate, report on, or roll back one environment's MongoDB databases.
+
+A run reads and plans without the lock; when nothing is to be done it stops there (zero writes).
+Otherwise it takes the database's lease, plans again (another migrator may have finished the job
+while we waited), applies the reconciler's steps, then the pending versioned migrations.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from ...credentials import mongo_login, mongo_uri
+from ...endpoints import Endpoints
+from ...errors import RuntimeFailure, UserError
+from ...paths import MIGRATIONS_DIR
+from ...spec import EnvironmentSpec
+from ..report import Change, MigrateOptions, StoreReport
+from . import versions
+from .lease import DEFAULT_LEASE_S, Lease
+from .live import read_live_state
+from .plan import DeclaredUser, Plan, plan_database
+from .schema import DatabaseSchema
+from .schema_file import load_schemas, schema_path
+from .writer import Writer
+
+DEFAULT_CONNECT_TIMEOUT_S = 10.0
+
+
+@dataclass
+class Target:
+    """Everything one database's run needs."""
+
+    name: str
+    schema: DatabaseSchema
+    users: list[DeclaredUser]
+    migrations_dir: Path
+
+
+def targets(spec: EnvironmentSpec, secrets: dict[str, str]) -> list[Target]:
+    mongo = spec.services.mongodb
+    if mongo is None:
+        return []
+    schemas = load_schemas(spec)
+    found = []
+    for name, db in mongo.databases.items():
+        users = [DeclaredUser(u, secrets[f"mongodb.{name}.{u.name}"]) for u in db.users]
+        directory = schema_path(db.schema_file).parent if db.schema_file else MIGRATIONS_DIR / "mongodb" / name
+        found.append(Target(name, schemas[name], users, directory))
+    return found
+
+
+@contextmanager
+def connect(spec: EnvironmentSpec, endpoints: Endpoints, secrets: dict[str, str], timeout_s: float):
+    """A client logged in as the MongoDB administrator, or RuntimeFailure after a bounded wait."""
+    from pymongo import MongoClient
+    from pymongo.errors import ConnectionFailure, OperationFailure
+
+    if endpoints.mongodb is None:
+        raise UserError("the endpoints name no MongoDB", fix=f"run 'datastack up --env {spec.name}' first")
+    uri = mongo_uri(endpoints, mongo_login(spec, secrets), timeout_ms=int(timeout_s * 1000))
+    client = MongoClient(uri, connectTimeoutMS=int(timeout_s * 1000), appname="datastack-migrate")
+    hosts = ",".join(endpoints.mongodb.hosts)
+    try:
+        try:
+            client.admin.command("ping")
+        except OperationFailure as exc:
+            raise RuntimeFailure(f"MongoDB at {hosts} refused the administrator login ({exc.code})",
+                                 fix="check the admin secret matches the server (datastack up bootstraps it)") from None
+        except ConnectionFailure:
+            raise RuntimeFailure(f"MongoDB at {hosts} did not answer within {timeout_s:.0f} s",
+                                 fix=f"start it with 'datastack up --env {spec.name}' and check 'datastack status'") from None
+        yield client
+    finally:
+        client.close()
+
+
+def migrate_database(client, target: Target, options: MigrateOptions, *, replica_set: bool,
+                     lease_s: float = DEFAULT_LEASE_S) -> StoreReport:
+    files = versions.discover(target.migrations_dir)
+    plan, todo = _plan(client, target, files, options)
+    report = StoreReport(store="mongodb", database=target.name)
+    if options.dry_run or not (plan.steps or todo.to_apply or todo.checksum_changed):
+        return _fill(report, plan, todo, files, applied=[], client=client, target=target)
+    writer = Writer(client, target.name, replica_set=replica_set)
+    with Lease(writer.db, timeout_s=options.lock_timeout_s, lease_s=lease_s, say=options.say) as lease:
+        plan, todo = _plan(client, target, files, options)  # again: the job may be done by now
+        applied = _apply(writer, plan, todo, files, options, lease)
+    return _fill(report, plan, todo, files, applied=applied, client=client, target=target)
+
+
+def _plan(client, target: Target, files, options: MigrateOptions):
+    live = read_live_state(client, target.name, target.schema)
+    plan = plan_database(target.name, target.schema, target.users, live, options)
+    todo = versions.pending(files, versions.read_ledger(client[target.name]))
+    if todo.checksum_changed and not options.repair:
+        changed = todo.checksum_changed[0]
+        raise UserError(f"migration {changed.name} changed after it was applied to {target.name}",
+                        where=str(changed.path), fix="restore the file, or run migrate --repair to accept the new checksum")
+    return plan, todo
+
+
+def _apply(writer: Writer, plan: Plan, todo, files, options: MigrateOptions, lease: Lease) -> list[Change]:
+    applied: list[Change] = []
+    for step in plan.steps:
+        lease.check()
+        options.say(f"{step.change.target}: {step.change.action} {step.change.detail}".rstrip())
+        _run_step(lambda: step.run(writer), step.change)
+        applied.append(step.change.model_copy(update={"applied": True}))
+    for migration in todo.checksum_changed:
+        versions.accept_checksum(writer.db, migration, lease.run_id)
+        applied.append(_migration_change(target=writer.database, name=migration.name, action="repair_checksum", applied=True))
+    for migration in todo.to_apply:
+        lease.check()
+        options.say(f"{writer.database}: migration {migration.name}")
+        change = _migration_change(writer.database, migration.name, "apply_migration", applied=True)
+        duration = _run_step(lambda: versions.apply_migration(writer.db, migration, lease.run_id), change)
+        applied.append(change.model_copy(update={"detail": f"{duration:.3f} s"}))
+    return applied
+
+
+def _run_step(fn, change: Change):
+    from pymongo.errors import PyMongoError
+
+    try:
+        return fn()
+    except PyMongoError as exc:
+        raise RuntimeFailure(f"{change.target}: {change.action} failed: {_short(exc)}",
+                             fix="correct the cause and run migrate again; finished steps are not repeated") from None
+
+
+def _short(exc) -> str:
+    details = getattr(exc, "details", None) or {}
+    return str(details.get("errmsg") or exc).splitlines()[0][:300]
+
+
+def _migration_change(target: str, name: str, action: str, applied: bool = False) -> Change:
+    return Change(store="mongodb", target=f"{target}.migration {name}", action=action, applied=applied)
+
+
+def _fill(report: StoreReport, plan: Plan, todo, files, *, applied, client, target: Target) -> StoreReport:
+    report.planned = [s.change for s in plan.steps]
+    report.planned += [_migration_change(target.name, m.name, "apply_migration") for m in todo.to_apply]
+    report.planned += [_migration_change(target.name, m.name, "repair_checksum") for m in todo.checksum_changed]
+    report.applied = applied
+    report.drift = list(plan.drift) + [f"{target.name}: ledger names migration {n}, which has no file" for n in todo.missing_files]
+    ledger = versions.read_ledger(client[target.name]) if applied else None
+    current = versions.current_revision(ledger) if ledger is not None else _current_without_new(files, todo)
+    report.revision = {"current": current, "head": files[-1].name if files else None}
+    return report
+
+
+def _current_without_new(files, todo) -> str | None:
+    pending_names = {m.name for m in todo.to_apply}
+    done = [f.name for f in files if f.name not in pending_names]
+    return done[-1] if done else None
+
+
+def roll_back_database(client, target: Target, to: str, options: MigrateOptions, *, replica_set: bool,
+                       lease_s: float = DEFAULT_LEASE_S) -> StoreReport:
+    if not (to.isdigit() and len(to) <= 4):
+        raise UserError(f"--to {to!r} is not a migration number", fix="give the number to keep, e.g. --to 0001 (0000 undoes all)")
+    to = to.zfill(4)
+    files = versions.discover(target.migrations_dir)
+    by_name = {f.name: f for f in files}
+    report = StoreReport(store="mongodb", database=target.name)
+    writer = Writer(client, target.name, replica_set=replica_set)
+    ledger = versions.read_ledger(writer.db)
+    undo = _to_undo(ledger, to, by_name, target)
+    report.planned = [_migration_change(target.name, n, "rollback_migration") for n in undo]
+    if not options.dry_run and undo:
+        with Lease(writer.db, timeout_s=options.lock_timeout_s, lease_s=lease_s, say=options.say) as lease:
+            undo = _to_undo(versions.read_ledger(writer.db), to, by_name, target)  # again, under the lock
+            for name in undo:
+                lease.check()
+                options.say(f"{target.name}: rolling back {name}")
+                change = _migration_change(target.name, name, "rollback_migration", applied=True)
+                _run_step(lambda: versions.roll_back(writer.db, by_name[name]), change)
+                report.applied.append(change)
+        ledger = versions.read_ledger(writer.db)
+    report.revision = {"current": versions.current_revision(ledger), "head": files[-1].name if files else None}
+    return report
+
+
+def _to_undo(ledger: dict[str, dict], to: str, by_name, target: Target) -> list[str]:
+    """Ledger entries above `to`, newest first; each needs its file for down()."""
+    undo = sorted((n for n, doc in ledger.items() if doc.get("number", n[:4]) > to), reverse=True)
+    missing = [n for n in undo if n not in by_name]
+    if missing:
+        raise UserError(f"cannot roll back {missing[0]}: its file is gone", where=str(target.migrations_dir),
+                        fix="restore the file from version control")
+    return undo
