@@ -157,6 +157,8 @@ class LocalEngine:
                                     log_tail=lambda: tail(self.log_path(svc)), alive=lambda: proc.poll() is None)
         except DatastackError:
             stop_process(proc.pid, svc.stop_signal)
+            if command is svc.command:
+                self.record_path(svc).unlink(missing_ok=True)
             raise
         self.say(f"{svc.name}: ready on {probe.port} in {took:.1f}s (pid {proc.pid})")
         self._last_proc = proc

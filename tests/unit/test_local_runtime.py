@@ -1,0 +1,44 @@
+"""Pre-flight checks of the local engine name the missing piece and the package that provides it."""
+
+from __future__ import annotations
+
+import pytest
+
+from datastack.engines.local.runtime import check_binaries, world_reachable
+from datastack.errors import UserError
+from datastack.plan.model import Plan, Probe, ServicePlan
+
+
+def plan_running(command: list[str]) -> Plan:
+    svc = ServicePlan(name="redis", role="redis", implementation="redis-server", command=command, run_as="redis",
+                      readiness=Probe(kind="redis", host="127.0.0.1", port=6379))
+    return Plan(environment="local", target="local", state_dir="/tmp/x", services=[svc])
+
+
+def test_missing_binary_names_the_debian_package():
+    with pytest.raises(UserError) as caught:
+        check_binaries(plan_running(["/nonexistent/redis-server", "redis.conf"]))
+    message = caught.value.one_line()
+    assert "redis-server not found" in message and "apt-get install redis-server" in message
+    assert caught.value.exit_code == 2
+
+
+def test_present_binary_passes():
+    check_binaries(plan_running(["/bin/sh"]))
+
+
+def test_world_reachable_finds_the_closed_directory():
+    import shutil
+
+    from tests.support.environments import reachable_tmpdir
+
+    root = reachable_tmpdir("datastack-reach-")
+    closed = root / "closed"
+    (closed / "inner").mkdir(parents=True)
+    closed.chmod(0o700)
+    try:
+        assert world_reachable(closed / "inner") == closed
+        closed.chmod(0o755)
+        assert world_reachable(closed / "inner") is None
+    finally:
+        shutil.rmtree(root)
