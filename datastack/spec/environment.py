@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from .apps import AppSpec, MongoExpressSpec
+from .checks import ChecksSpec
 from .common import GENERATE, Strict
 from .mongodb import MongoSpec
 from .postgres import PostgresSpec
@@ -32,6 +33,7 @@ class EnvironmentSpec(Strict):
     engine: Literal["local", "docker", "pulumi"] = Field(default="local", description="engine used when --engine is not given")
     state_dir: Path | None = Field(default=None, description="where state lives; default .datastack/<name>")
     services: Services
+    checks: ChecksSpec = ChecksSpec()
 
     @model_validator(mode="after")
     def _ports_unique(self):
