@@ -7,11 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from mongodb_standin import MongoStandIn, environment
+from mongodb_standin import BOT_CORE_SCHEMA, MongoStandIn, environment
 
 pytestmark = pytest.mark.integration
 
-BOT_CORE_SCHEMA = Path(__file__).resolve().parents[3] / "migrations" / "mongodb" / "bot_core" / "schema.yaml"
 _names = itertools.count(1)
 
 

@@ -16,6 +16,7 @@ from datastack.endpoints import Endpoints, MongoEndpoint
 from datastack.spec import EnvironmentSpec
 
 ADMIN_PASSWORD = "admin-test-secret"
+BOT_CORE_SCHEMA = Path(__file__).resolve().parents[3] / "migrations" / "mongodb" / "bot_core" / "schema.yaml"
 
 
 def free_port() -> int:

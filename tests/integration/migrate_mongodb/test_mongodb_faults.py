@@ -1,0 +1,154 @@
+"""Faults: a migrator killed mid-run, two migrators at once, an unreachable server, stale leases."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from mongodb_standin import BOT_CORE_SCHEMA, environment, free_port
+
+from datastack.errors import RuntimeFailure
+from datastack.migrate.mongodb import migrate_mongodb
+from datastack.migrate.mongodb.__main__ import write_context
+from datastack.migrate.mongodb.lease import LEASE_ID, LEASES
+from datastack.migrate.mongodb.versions import LEDGER
+from datastack.migrate.report import MigrateOptions
+
+# Sleeps only in the subprocesses (they set SLOW_MIGRATION), so the in-process rerun is quick.
+SLOW = '''"""Mark the database, then take a while (only when SLOW_MIGRATION is set)."""
+import os
+import time
+
+
+def up(db):
+    db.marks.update_one({"_id": "slow"}, {"$inc": {"runs": 1}}, upsert=True)
+    time.sleep(float(os.environ.get("SLOW_MIGRATION", "0")))
+
+
+def down(db):
+    db.marks.delete_one({"_id": "slow"})
+'''
+LAST = '''"""Runs after the slow one."""
+
+
+def up(db):
+    db.marks.update_one({"_id": "last"}, {"$set": {"done": True}}, upsert=True)
+
+
+def down(db):
+    db.marks.delete_one({"_id": "last"})
+'''
+
+
+def start_migrator(env, tmp_path, name: str, slow_s: float, *extra: str) -> subprocess.Popen:
+    context = tmp_path / f"{name}.json"
+    write_context(context, *env)
+    return subprocess.Popen(
+        [sys.executable, "-m", "datastack.migrate.mongodb", str(context), "--lease-seconds", "3", *extra],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, "SLOW_MIGRATION": str(slow_s)},
+    )
+
+
+def wait_until(condition, timeout_s: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        assert time.monotonic() < deadline, "condition not reached in time"
+        time.sleep(0.005)
+
+
+@pytest.fixture
+def bot_core_with_slow_migration(make_env):
+    return make_env(BOT_CORE_SCHEMA.read_text(), migrations={"0001_slow.py": SLOW, "0002_last.py": LAST})
+
+
+@pytest.mark.parametrize("kill_when", ["first_collection", "inside_migration"])
+def test_killed_migrator_leaves_a_run_the_next_one_completes(bot_core_with_slow_migration, admin, db_name, tmp_path, kill_when):
+    env = bot_core_with_slow_migration
+    proc = start_migrator(env, tmp_path, "killed", slow_s=30)
+    db = admin[db_name]
+    if kill_when == "first_collection":
+        wait_until(lambda: db.list_collection_names(filter={"name": {"$nin": [LEASES]}}))
+    else:
+        wait_until(lambda: db[LEDGER].find_one({"state": "applying"}) is not None)
+    proc.send_signal(signal.SIGKILL)
+    proc.communicate()
+    assert proc.returncode == -signal.SIGKILL
+
+    [report] = migrate_mongodb(*env, MigrateOptions(lock_timeout_s=10))  # takes over the dead process's lease
+    assert report.applied
+    ledger = {d["_id"]: d for d in db[LEDGER].find()}
+    assert {k: v["state"] for k, v in ledger.items()} == {"0001_slow": "applied", "0002_last": "applied"}
+    assert db[LEASES].find_one({"_id": LEASE_ID}) is None
+    assert db.marks.find_one({"_id": "last"})["done"] is True
+    [again] = migrate_mongodb(*env, MigrateOptions())
+    assert again.planned == [] and again.drift == []
+
+
+def test_two_migrators_at_once_exactly_one_applies(bot_core_with_slow_migration, db_name, tmp_path):
+    env = bot_core_with_slow_migration
+    procs = [start_migrator(env, tmp_path, f"m{i}", 2, "--lock-timeout", "60") for i in range(2)]
+    outputs = [p.communicate(timeout=120) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], [err for _, err in outputs]
+    reports = [json.loads(out)[0] for out, _ in outputs]
+    applied = sorted(len(r["applied"]) for r in reports)
+    assert applied[0] == 0 and applied[1] > 50
+    idle = next(r for r in reports if not r["applied"])
+    assert idle["planned"] == []
+    waited = next(err for (out, err), r in zip(outputs, reports) if not r["applied"])
+    assert "waiting for the lock" in waited
+
+
+def test_unreachable_database_fails_within_a_bounded_wait(tmp_path):
+    port = free_port()  # nothing listens there
+    spec, endpoints, secrets = environment(port, "nowhere", None)
+    started = time.monotonic()
+    with pytest.raises(RuntimeFailure) as caught:
+        migrate_mongodb(spec, endpoints, secrets, MigrateOptions(), connect_timeout_s=1)
+    assert time.monotonic() - started < 5
+    assert f"MongoDB at 127.0.0.1:{port} did not answer within 1 s" in str(caught.value)
+    assert caught.value.exit_code == 1
+
+    context = tmp_path / "ctx.json"
+    write_context(context, spec, endpoints, secrets)
+    proc = subprocess.run([sys.executable, "-m", "datastack.migrate.mongodb", str(context), "--connect-timeout", "1"],
+                          capture_output=True, text=True, timeout=30)
+    assert proc.returncode == 1 and "did not answer" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def _hold_lease(admin, db_name, host, pid, expires_in_s):
+    admin[db_name][LEASES].insert_one({"_id": LEASE_ID, "host": host, "pid": pid, "run_id": "other",
+                                       "expires_at": datetime.now(UTC) + timedelta(seconds=expires_in_s)})
+
+
+def test_live_lease_of_another_host_makes_the_run_wait_then_fail(make_env, admin, db_name):
+    env = make_env("collections:\n  a: {}\n")
+    _hold_lease(admin, db_name, "elsewhere", 1, 60)
+    started = time.monotonic()
+    with pytest.raises(RuntimeFailure, match="still holds the lock"):
+        migrate_mongodb(*env, MigrateOptions(lock_timeout_s=1))
+    assert 1 <= time.monotonic() - started < 5
+
+
+def test_expired_lease_is_taken_over(make_env, admin, db_name):
+    env = make_env("collections:\n  a: {}\n")
+    _hold_lease(admin, db_name, "elsewhere", 1, -1)
+    [report] = migrate_mongodb(*env, MigrateOptions(lock_timeout_s=1))
+    assert [c.action for c in report.applied][:1] == ["create_collection"]
+
+
+def test_lease_of_a_dead_local_process_is_taken_over_at_once(make_env, admin, db_name):
+    env = make_env("collections:\n  a: {}\n")
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    _hold_lease(admin, db_name, socket.gethostname(), dead.pid, 60)
+    started = time.monotonic()
+    [report] = migrate_mongodb(*env, MigrateOptions(lock_timeout_s=5))
+    assert report.applied and time.monotonic() - started < 2
