@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from . import lifecycle
+from .migrate import migrate_app
 
 app = typer.Typer(
     name="datastack",
@@ -14,6 +15,7 @@ app = typer.Typer(
     add_completion=False,
 )
 lifecycle.register(app)
+app.add_typer(migrate_app, name="migrate")
 
 
 def _mount_optional() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Annotated, Optional
@@ -34,6 +35,15 @@ def handle_errors(func):
         except KeyboardInterrupt:
             err_console.print("[yellow]interrupted[/]")
             raise typer.Exit(130) from None
+        except (typer.Exit, typer.Abort, SystemExit):
+            raise
+        except Exception as exc:  # last resort: still one line; DATASTACK_DEBUG=1 shows the traceback
+            if os.environ.get("DATASTACK_DEBUG"):
+                raise
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+            err_console.print(f"[bold red]error:[/] unexpected {type(exc).__name__}: {first} — "
+                              "fix: rerun with DATASTACK_DEBUG=1 and report the traceback", soft_wrap=True)
+            raise typer.Exit(1) from None
 
     return wrapper
 
