@@ -16,7 +16,7 @@ COLLATION_SERVER_FIELDS = {"version"}
 
 def live_index_options(live: dict[str, Any]) -> dict[str, Any]:
     """The options of a listIndexes entry, without server fields or false booleans (MongoDB's defaults)."""
-    return {k: v for k, v in live.items() if k not in IGNORED_INDEX_FIELDS and v is not False}
+    return {k: plain(v) for k, v in live.items() if k not in IGNORED_INDEX_FIELDS and v is not False}
 
 
 def same_keys(declared: IndexSpec, live: dict[str, Any]) -> bool:
