@@ -194,8 +194,10 @@ def _plan_users(plan: Plan, database: str, users: list[DeclaredUser], live: Live
         if have.roles != want:
             plan.add(f"user {user.name}", "update_user", f"roles {sorted(have.roles)} -> {sorted(want)}",
                      lambda w, u=user.name, r=roles: w.update_user_roles(u, r))
-        if not fingerprint_matches(live.fingerprints.get(user.name), declared.password):
-            plan.add(f"user {user.name}", "update_user", "password (the spec's secret changed)",
+        stored = live.fingerprints.get(user.name)
+        if not fingerprint_matches(stored, declared.password):
+            why = "the spec's secret changed" if stored else "set once from the spec: no fingerprint yet"
+            plan.add(f"user {user.name}", "update_user", f"password ({why})",
                      lambda w, u=user.name, p=declared.password: w.update_user_password(u, p))
     for name in sorted(set(live.users) - {d.user.name for d in users}):
         if options.prune:
