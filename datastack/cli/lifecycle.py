@@ -44,6 +44,10 @@ def register(app: typer.Typer) -> None:
         started = time.monotonic()
         session = Session.open(env, spec)
         secrets = session.secrets(generate=True)
+        if (engine or session.spec.engine) == "local":
+            from ..engines.local.mongo_express import ensure_mongo_express
+
+            ensure_mongo_express(session.spec, say)
         runner = engine_for(session, engine, secrets)
         for note in runner.plan.notes:
             console.print(f"[yellow]note:[/] {note}")

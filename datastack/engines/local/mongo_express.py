@@ -1,17 +1,37 @@
-"""Where a host-side mongo-express build lives, if one was built (see `datastack images`)."""
+"""mongo-express for the local engine: a host build made once (by `up`) and found again later."""
 
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
+
+from ...paths import state_root
+
+
+def build_cache() -> Path:
+    # Under the state root, so the service user that runs it can reach it.
+    return state_root() / ".cache"
 
 
 def mongo_express_dir() -> Path | None:
+    """The finished build for the current recipe, or None (never builds: plan and status stay fast)."""
     override = os.environ.get("DATASTACK_MONGO_EXPRESS_DIR")
     if override:
         return Path(override)
-    try:
-        from ...images.mongo_express_build import built_mongo_express_dir  # provided by the images package
-    except ImportError:
-        return None
-    return built_mongo_express_dir()
+    from ...images.mongo_express_build import START_SCRIPT, build_hash
+
+    candidate = build_cache() / f"mongo-express-{build_hash()}"
+    return candidate if (candidate / START_SCRIPT).is_file() else None
+
+
+def ensure_mongo_express(spec, say) -> None:
+    """Build mongo-express on first `up` when the spec wants it and node/npm exist; else the plan says why not."""
+    me = spec.services.mongo_express
+    if me is None or not me.enabled or spec.services.mongodb is None or mongo_express_dir() is not None:
+        return
+    if not (shutil.which("node") and shutil.which("npm")):
+        return
+    from ...images.mongo_express_build import ensure_mongo_express_build
+
+    ensure_mongo_express_build(build_cache(), progress=say)
