@@ -1,0 +1,1 @@
+"""The check suite: pytest-testinfra modules that verify an environment against its spec (`datastack check`)."""

@@ -1,0 +1,75 @@
+"""The check suite's pytest plugin: options, the target environment, bounded connections, testinfra hosts.
+
+    pytest checks/ --datastack-env local [--read-only] [--samples 200]
+    pytest checks/ --datastack-spec path/to/env.yaml
+
+`datastack check` runs the same suite in-process with the same options.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from checks.lib.connections import Connections
+from checks.lib.declared import PARAMETERS
+from checks.lib.target import Target, open_target
+
+
+def pytest_addoption(parser):
+    group = parser.getgroup("datastack", "datastack check suite")
+    group.addoption("--datastack-env", default=None, help="environment name (a file in environments/)")
+    group.addoption("--datastack-spec", default=None, help="any environment spec file")
+    group.addoption("--read-only", action="store_true", default=False,
+                    help="read-only credentials only, no writes (safe against production)")
+    group.addoption("--samples", type=int, default=None, help="timed samples per latency probe (default: the spec's)")
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "writes: performs writes (skipped in --read-only mode)")
+
+
+def _target(config) -> Target:
+    """One Target per run, made at collection: parametrization needs the declared state."""
+    if not hasattr(config, "_datastack_target"):
+        opts = config.option
+        spec = Path(opts.datastack_spec) if opts.datastack_spec else None
+        if spec is None and opts.datastack_env is None:
+            raise pytest.UsageError("the check suite needs --datastack-env NAME or --datastack-spec FILE")
+        config._datastack_target = open_target(opts.datastack_env, spec, read_only=opts.read_only, samples=opts.samples)
+    return config._datastack_target
+
+
+def pytest_generate_tests(metafunc):
+    for name in metafunc.fixturenames:
+        if name in PARAMETERS:
+            items = PARAMETERS[name](_target(metafunc.config))
+            metafunc.parametrize(name, [value for _, value in items], ids=[i for i, _ in items])
+
+
+@pytest.fixture(scope="session")
+def target(request) -> Target:
+    return _target(request.config)
+
+
+@pytest.fixture(scope="session")
+def connections(target):
+    conns = Connections(target)
+    yield conns
+    conns.close_all()
+
+
+@pytest.fixture(scope="session")
+def hosts(target):
+    """testinfra hosts by URL (local:// or docker://NAME), made once each."""
+    import testinfra
+
+    cache: dict[str, object] = {}
+
+    def get(url: str):
+        if url not in cache:
+            cache[url] = testinfra.get_host(url)
+        return cache[url]
+
+    return get

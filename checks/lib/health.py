@@ -1,0 +1,59 @@
+"""Process health shared by every service: its own non-root user, only its declared ports, safe config files."""
+
+from __future__ import annotations
+
+import pytest
+
+from datastack.plan import ServicePlan
+
+from .processes import owner_of_port, ports_of, process_tree
+
+KEYFILE_MODE = 0o400
+SECRET_MODE = 0o600
+
+
+def assert_runs_as_declared_user(host, svc: ServicePlan, up_fix: str) -> None:
+    owner = _owner(host, svc, up_fix)
+    user = host.process.get(pid=owner.pid).user
+    assert user != "root", f"{svc.name} (pid {owner.pid}) runs as root — fix: run it as {svc.run_as} ('{up_fix}' does)"
+    assert user == svc.run_as, f"{svc.name} (pid {owner.pid}) runs as {user}, declared {svc.run_as} — fix: '{up_fix}'"
+
+
+def assert_listens_only_on_declared_ports(host, svc: ServicePlan, up_fix: str) -> None:
+    owner = _owner(host, svc, up_fix)
+    sockets = ports_of(host, process_tree(host, owner.pid))
+    declared = set(svc.ports)
+    extra = sorted({f"{s.address}:{s.port}" for s in sockets if s.port not in declared})
+    assert not extra, (f"{svc.name} (pid {owner.pid}) also listens on {', '.join(extra)}; declared only "
+                       f"{', '.join(map(str, sorted(declared)))} — fix: correct its config and '{up_fix}'")
+    wrong_bind = sorted({f"{s.address}:{s.port}" for s in sockets if s.address not in (svc.bind, "*") and svc.bind != "0.0.0.0"})
+    assert not wrong_bind, f"{svc.name} listens on {', '.join(wrong_bind)}, declared bind {svc.bind} — fix: '{up_fix}'"
+    missing = sorted(declared - {s.port for s in sockets})
+    assert not missing, f"{svc.name} does not listen on declared port(s) {missing} — fix: '{up_fix}'"
+
+
+def assert_config_files_safe(host, svc: ServicePlan, up_fix: str) -> None:
+    problems = []
+    for f in svc.files:
+        live = host.file(f.path)
+        if not live.exists:
+            problems.append(f"{f.path} missing")
+            continue
+        mode = live.mode
+        if f.secret:
+            limit = KEYFILE_MODE if f.path.endswith("keyfile") or "keyfile" in f.template else SECRET_MODE
+            if mode & ~limit & 0o777:
+                problems.append(f"{f.path} holds a secret but is {oct(mode)}, at most {oct(limit)}")
+        elif mode & 0o002:
+            problems.append(f"{f.path} is world-writable ({oct(mode)})")
+    assert not problems, f"{svc.name}: {'; '.join(problems)} — fix: '{up_fix}' rewrites its files with safe modes"
+
+
+def _owner(host, svc: ServicePlan, up_fix: str):
+    if not svc.ports:
+        pytest.skip(f"{svc.name} declares no port")
+    owner = owner_of_port(host, svc.ports[0])
+    if owner is None:
+        pytest.fail(f"{svc.name}: nothing listens on {svc.bind}:{svc.ports[0]} — fix: '{up_fix}', then 'datastack status'",
+                    pytrace=False)
+    return owner

@@ -1,0 +1,58 @@
+"""Which process owns a listening TCP port, and what else it listens on, through the testinfra host.
+
+Works the same over `local://` and `docker://NAME` (needs `ss` from iproute2 and `ps` on the target).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_USERS = re.compile(r'\("([^"]+)",pid=(\d+)')
+
+
+@dataclass(frozen=True)
+class Listener:
+    address: str
+    port: int
+    pid: int | None
+    program: str | None
+
+
+def listening_sockets(host) -> list[Listener]:
+    out = host.check_output("ss -Htlnp")
+    found = []
+    for line in out.splitlines():
+        parts = line.split()
+        if len(parts) < 4:
+            continue
+        local = parts[3]
+        address, _, port = local.rpartition(":")
+        match = _USERS.search(line)
+        found.append(Listener(address.strip("[]"), int(port), int(match.group(2)) if match else None,
+                              match.group(1) if match else None))
+    return found
+
+
+def owner_of_port(host, port: int) -> Listener | None:
+    return next((s for s in listening_sockets(host) if s.port == port and s.pid is not None), None)
+
+
+def ports_of(host, pids: set[int]) -> list[Listener]:
+    return [s for s in listening_sockets(host) if s.pid in pids]
+
+
+def process_tree(host, pid: int) -> set[int]:
+    """A pid and its children (PostgreSQL's postmaster, workers that inherit sockets)."""
+    out = host.check_output("ps -eo pid=,ppid=")
+    children: dict[int, list[int]] = {}
+    for line in out.splitlines():
+        p, parent = (int(x) for x in line.split())
+        children.setdefault(parent, []).append(p)
+    tree, todo = set(), [pid]
+    while todo:
+        current = todo.pop()
+        if current not in tree:
+            tree.add(current)
+            todo += children.get(current, [])
+    return tree
