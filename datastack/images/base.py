@@ -52,7 +52,8 @@ def debootstrap_command(rootfs: Path) -> list[str]:
 
 
 def _require_debootstrap() -> None:
-    if shutil.which("debootstrap") is None and not Path("/usr/sbin/debootstrap").exists():
+    # /usr/sbin is not on every PATH (e.g. sudo-less shells), debootstrap lives there.
+    if shutil.which("debootstrap", path=f"{os.environ.get('PATH', '')}:/usr/sbin:/sbin") is None:
         raise UserError("debootstrap is not installed (needed to build the offline base image)",
                         fix="run `bash scripts/install-docker.sh` or `apt-get install -y debootstrap`")
     if os.geteuid() != 0:
