@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, model_validator
 
@@ -15,10 +16,19 @@ class PostgresUser(Strict):
     access: Access = Field(description="owner (DDL), app (read/write data) or readonly (SELECT only)")
 
 
+class PostgresGrant(Strict):
+    """Access for a role declared elsewhere in the spec (e.g. one reporting role reading two databases)."""
+
+    role: Identifier
+    access: Literal["app", "readonly"]
+
+
 class PostgresDatabase(Strict):
     alembic: Path | None = Field(default=None, description="Alembic script directory, relative to the project")
-    extensions: list[str] = Field(default_factory=list)
+    schema_name: Identifier = Field(default="public", description="schema the app and readonly roles use; owned by the owner")
+    extensions: list[Identifier] = Field(default_factory=list, description="CREATE EXTENSION in this database")
     users: list[PostgresUser] = Field(default_factory=list)
+    grants: list[PostgresGrant] = Field(default_factory=list, description="access for roles declared in other databases")
 
     @model_validator(mode="after")
     def _one_owner(self):
@@ -31,6 +41,13 @@ class PostgresDatabase(Strict):
     def owner(self) -> PostgresUser | None:
         return next((u for u in self.users if u.access == "owner"), None)
 
+    def access_by_role(self) -> dict[str, str]:
+        """Every role with access to this database (declared users, then grants) and its access."""
+        roles = {u.name: u.access for u in self.users}
+        for grant in self.grants:
+            roles.setdefault(grant.role, grant.access)
+        return roles
+
 
 class PostgresSpec(Strict):
     version: str = Field(default="15", description="PostgreSQL major version")
@@ -42,6 +59,32 @@ class PostgresSpec(Strict):
         description="extra postgresql.conf settings",
     )
     databases: dict[Identifier, PostgresDatabase] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _roles_declared_once(self):
+        # Roles are cluster-wide: one name declared in two databases would get two passwords.
+        seen: dict[str, str] = {self.superuser.name: "superuser"}
+        for db_name, db in self.databases.items():
+            for user in db.users:
+                if user.name in seen:
+                    raise ValueError(
+                        f"databases.{db_name}: role {user.name!r} is already declared by {seen[user.name]}; "
+                        "fix: declare a role once and give other databases access through grants"
+                    )
+                seen[user.name] = f"database {db_name}"
+        return self
+
+    @model_validator(mode="after")
+    def _grants_to_declared_roles(self):
+        declared = {u.name for db in self.databases.values() for u in db.users}
+        for db_name, db in self.databases.items():
+            for i, grant in enumerate(db.grants):
+                if grant.role not in declared:
+                    raise ValueError(
+                        f"databases.{db_name}.grants.{i}.role: grant to undeclared role {grant.role!r}; "
+                        f"fix: declare it under some database's users or use one of: {', '.join(sorted(declared))}"
+                    )
+        return self
 
     def user(self, name: str) -> tuple[str, PostgresUser]:
         for db_name, db in self.databases.items():
