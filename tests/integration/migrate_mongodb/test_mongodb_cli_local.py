@@ -1,4 +1,8 @@
-"""`datastack migrate` through the real CLI on the shared local environment (local engine)."""
+"""`datastack migrate` through the real CLI on a fresh copy of the local environment (local engine).
+
+Only MongoDB is kept from environments/local.yaml: this test is about the Bot Core database, and
+should not fail because another service's start-up does.
+"""
 
 from __future__ import annotations
 
@@ -7,16 +11,38 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from tests.support.environments import create_environment
+
 VERIFY = Path(__file__).with_name("verify_bot_core.py")
 
 
-def test_migrate_local_creates_the_bot_core_schema_and_then_has_nothing_to_do(local_env):
-    first = local_env.cli("migrate", "--store", "mongodb", "--json")
-    assert json.loads(first.stdout)["stores"][0]["database"] == "bot_core"
-    check = subprocess.run([sys.executable, str(VERIFY), local_env.uri("mongodb"), "bot_core"], capture_output=True, text=True)
+def _only_mongodb(data: dict) -> None:
+    data["services"] = {"mongodb": data["services"]["mongodb"]}
+
+
+@pytest.fixture(scope="module")
+def local_mongo_env():
+    env = create_environment("datastack-mongo-cli-", mutate=_only_mongodb)
+    try:
+        yield env
+    finally:
+        env.destroy()
+
+
+def test_migrate_local_creates_the_bot_core_schema_and_then_has_nothing_to_do(local_mongo_env):
+    env = local_mongo_env
+    first = json.loads(env.cli("migrate", "--json").stdout)
+    assert first["stores"][0]["database"] == "bot_core" and first["totals"]["applied"] > 60
+    check = subprocess.run([sys.executable, str(VERIFY), env.uri("mongodb"), "bot_core"], capture_output=True, text=True)
     assert check.returncode == 0, check.stdout
-    again = json.loads(local_env.cli("migrate", "--store", "mongodb", "--json").stdout)
+    again = json.loads(env.cli("migrate", "--json").stdout)
     assert again["totals"] == {"planned": 0, "applied": 0, "drift": 0}
-    status = json.loads(local_env.cli("migrate", "status", "--json").stdout)
-    mongo = next(s for s in status["stores"] if s["store"] == "mongodb")
-    assert mongo["revision"]["current"] == mongo["revision"]["head"] == "0001_stamp_seed_timestamps"
+    status = json.loads(env.cli("migrate", "status", "--json").stdout)
+    assert status["stores"][0]["revision"] == {"current": "0001_stamp_seed_timestamps", "head": "0001_stamp_seed_timestamps"}
+
+
+def test_dry_run_through_the_cli_changes_nothing(local_mongo_env):
+    dry = json.loads(local_mongo_env.cli("migrate", "--dry-run", "--json").stdout)
+    assert dry["dry_run"] is True and dry["totals"]["applied"] == 0
