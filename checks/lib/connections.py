@@ -67,14 +67,16 @@ class Connections:
             return client
         try:
             client.admin.command("ping")
+            return client
         except OperationFailure as exc:
-            client.close()
-            pytest.fail(f"mongodb refused the login of {login.user}: {_mongo_reason(exc)} "
-                        f"— fix: '{self.target.up_fix}' resets passwords to the spec's secrets", pytrace=False)
+            refused, down = _mongo_reason(exc), None
         except ConnectionFailure as exc:
-            client.close()
-            self._mark_down("mongodb", ",".join(self.target.endpoints.mongodb.hosts), _first_line(exc))
-        return client
+            refused, down = None, _first_line(exc)
+        client.close()  # failures are raised outside the except blocks: one line in the report, no chain
+        if refused:
+            pytest.fail(f"mongodb refused the login of {login.user}: {refused} "
+                        f"— fix: '{self.target.up_fix}' resets passwords to the spec's secrets", pytrace=False)
+        self._mark_down("mongodb", ",".join(self.target.endpoints.mongodb.hosts), down)
 
     # ---- PostgreSQL ---------------------------------------------------------------------
     def postgres(self, login: Login, database: str | None = None):
@@ -92,15 +94,13 @@ class Connections:
         ep = self.target.endpoints.postgres
         uri = postgres_uri(self.target.endpoints, login, database, timeout_s=max(1, round(self.timeout_s)))
         try:
-            conn = psycopg.connect(uri, autocommit=True,
-                                   options=f"-c statement_timeout={int(self.timeout_s * 1000)}")
+            return psycopg.connect(uri, autocommit=True, options=f"-c statement_timeout={int(self.timeout_s * 1000)}")
         except psycopg.OperationalError as exc:
             reason = _first_line(exc)
-            if "password authentication failed" in reason or "does not exist" in reason or "permission denied" in reason:
-                pytest.fail(f"postgres refused {login.user} on database {database or login.database}: {reason} "
-                            f"— fix: '{self.target.fix}'", pytrace=False)
-            self._mark_down("postgres", f"{ep.host}:{ep.port}", reason)
-        return conn
+        if "password authentication failed" in reason or "does not exist" in reason or "permission denied" in reason:
+            pytest.fail(f"postgres refused {login.user} on database {database or login.database}: {reason} "
+                        f"— fix: '{self.target.fix}'", pytrace=False)
+        self._mark_down("postgres", f"{ep.host}:{ep.port}", reason)
 
     # ---- Redis --------------------------------------------------------------------------
     def redis(self, login: Login):
@@ -118,14 +118,16 @@ class Connections:
         ep = self.target.endpoints.redis
         try:
             client.ping()
+            return client
         except redis.AuthenticationError as exc:
-            client.close()
-            pytest.fail(f"redis refused the login of {login.user}: {exc} — fix: '{self.target.up_fix}' rewrites the ACL file",
-                        pytrace=False)
+            refused, down = str(exc), None
         except (redis.ConnectionError, redis.TimeoutError) as exc:
-            client.close()
-            self._mark_down("redis", f"{ep.host}:{ep.port}", _first_line(exc))
-        return client
+            refused, down = None, _first_line(exc)
+        client.close()
+        if refused:
+            pytest.fail(f"redis refused the login of {login.user}: {refused} — fix: '{self.target.up_fix}' rewrites the ACL file",
+                        pytrace=False)
+        self._mark_down("redis", f"{ep.host}:{ep.port}", down)
 
     def close_all(self) -> None:
         for conn in self._open.values():

@@ -1,0 +1,40 @@
+"""PostgreSQL logins for the checks: the superuser, or in read-only mode each database's readonly role."""
+
+from __future__ import annotations
+
+import pytest
+
+from datastack.credentials import Login
+
+from .target import Target
+
+SCRATCH = "_datastack_check_scratch"  # write probes only; dropped after each run
+
+
+def reader_login(target: Target, database: str) -> Login:
+    if not target.read_only:
+        return target.postgres()
+    db = target.spec.services.postgres.databases[database]
+    user = next((u for u in db.users if u.access == "readonly"), None)
+    if user is None:
+        pytest.skip(f"read-only mode: database {database} declares no readonly role to read it with")
+    return target.postgres(user.name)
+
+
+def any_reader(target: Target) -> tuple[Login, str]:
+    """A login and a database it may connect to, for cluster-wide catalog reads."""
+    pg = target.spec.services.postgres
+    if not target.read_only:
+        return target.postgres(), "postgres"
+    for name in pg.databases:
+        db = pg.databases[name]
+        if any(u.access == "readonly" for u in db.users):
+            return reader_login(target, name), name
+    pytest.skip("read-only mode: no readonly PostgreSQL role is declared")
+
+
+def tables(conn, schema: str) -> list[str]:
+    rows = conn.execute("SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                        "WHERE n.nspname = %s AND c.relkind IN ('r', 'p') AND c.relname NOT LIKE '\\_datastack%%' "
+                        "ORDER BY 1", [schema]).fetchall()
+    return [r[0] for r in rows]
