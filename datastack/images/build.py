@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import tarfile
 import time
 from collections.abc import Sequence
@@ -22,6 +23,10 @@ from datastack.images.recipes import (
     recipe_hash,
     recipe_named,
 )
+
+
+# Lines from inside long RUN steps worth showing (npm and pip are otherwise silent for a minute).
+_NOTABLE_OUTPUT = re.compile(r"^(added \d+ packages|Successfully installed|built \d+ bundles|mongo-express .* installed)")
 
 
 @dataclass(frozen=True)
@@ -97,7 +102,7 @@ def _docker_build(client, recipe: Recipe, tag: str, full: str, base: BaseImage, 
             for line in chunk.get("stream", "").splitlines():
                 if line.strip():
                     recent.append(line.strip()[:160])
-                    if line.startswith("Step "):
+                    if line.startswith("Step ") or _NOTABLE_OUTPUT.match(line.strip()):
                         progress(f"  {recipe.name}: {line.strip()[:120]}")
     except APIError as exc:
         raise RuntimeFailure(f"building image {recipe.name} failed: {exc.explanation or exc}",
