@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datastack.credentials import mongo_login, mongo_uri
 from datastack.endpoints import Endpoints
+from datastack.plan import containers
 from datastack.plan.context import PlanContext
 from datastack.plan.model import Probe, ServicePlan
 from datastack.spec import EnvironmentSpec
@@ -32,6 +33,8 @@ def plan_mongo_express(
     local = ctx.layout.target == "local"
     if local and not (ctx.toolchain.node and ctx.toolchain.mongo_express_dir):
         return [], [NOT_BUILT_NOTE]
+    if not local:
+        endpoints = containers.container_endpoints(spec)  # it reaches MongoDB on the private network
     env = {
         "ME_CONFIG_MONGODB_URL": mongo_uri(endpoints, mongo_login(spec, ctx.secrets, mongo_express_login_user(spec))),
         "ME_CONFIG_MONGODB_ENABLE_ADMIN": "false" if me.database else "true",
@@ -51,7 +54,7 @@ def plan_mongo_express(
         name=SERVICE,
         role="mongo_express",
         implementation="mongo-express",
-        image=MONGO_EXPRESS_IMAGE.format(version=me.version),
+        image=MONGO_EXPRESS_IMAGE.format(version=me.version) if local else containers.image_for(spec, "mongo-express", me.version),
         command=command,
         working_dir=ctx.toolchain.mongo_express_dir if local else None,
         environment=env,
@@ -59,7 +62,7 @@ def plan_mongo_express(
         log_file=str(ctx.layout.log_file(SERVICE)) if ctx.layout.log_file(SERVICE) else None,
         bind=me.bind,
         ports=[me.port],
-        run_as=ctx.toolchain.user_for("mongo_express"),
+        run_as=ctx.toolchain.user_for("mongo_express") if local else containers.image_user(spec, "mongo_express").name,
         readiness=Probe(kind="http", host="127.0.0.1", port=me.port, path="/"),
         depends_on=mongo_services,
     )], []

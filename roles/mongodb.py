@@ -9,6 +9,7 @@ declared port; from then on it only runs with auth.
 
 from __future__ import annotations
 
+from datastack.plan import containers
 from datastack.plan.context import PlanContext
 from datastack.plan.model import BootstrapStep, Probe, ServicePlan
 from datastack.spec import EnvironmentSpec
@@ -26,6 +27,8 @@ def plan_mongodb(spec: EnvironmentSpec, ctx: PlanContext) -> list[ServicePlan]:
         return []
     if ctx.layout.target == "local" and not ctx.toolchain.mongod:
         return [_standin(spec, ctx)]
+    if ctx.layout.target == "container" and containers.mongo_uses_standin(spec):
+        return [_standin_container(spec, ctx)]
     return _mongod_members(spec, ctx)
 
 
@@ -71,12 +74,39 @@ def _standin(spec: EnvironmentSpec, ctx: PlanContext) -> ServicePlan:
     )
 
 
+def _standin_container(spec: EnvironmentSpec, ctx: PlanContext) -> ServicePlan:
+    """The stand-in image creates the root user from MONGO_INITDB_ROOT_* (as the official image does), then
+    serves with --auth; the database users are created through the published port as that root user."""
+    mongo = spec.services.mongodb
+    name = "mongodb"
+    password = ctx.file(name, "root.pw", "containers/password.j2", mode=0o400, secret=True, password=ctx.secrets["mongodb.admin"])
+    notes = []
+    if mongo.topology == "replica_set":
+        notes.append(STANDIN_NOTE.format(topology="replica set", members=mongo.members))
+    return ServicePlan(
+        name=name,
+        role="mongodb",
+        implementation="secantus",
+        image=containers.offline_image("mongodb-standin"),
+        command=[],
+        environment={"MONGO_INITDB_ROOT_USERNAME": mongo.admin.name, "MONGO_INITDB_ROOT_PASSWORD_FILE": password.path},
+        files=[password],
+        data_dir=str(ctx.layout.data_dir(name)),
+        bind=mongo.bind,
+        ports=[mongo.port],
+        run_as=containers.image_user(spec, "mongodb").name,
+        readiness=Probe(kind="mongodb", host="127.0.0.1", port=mongo.port),
+        bootstrap=user_steps(spec),
+        notes=notes,
+    )
+
+
 def _mongod_members(spec: EnvironmentSpec, ctx: PlanContext) -> list[ServicePlan]:
     mongo = spec.services.mongodb
     layout = ctx.layout
     replica = mongo.topology == "replica_set"
-    names = [f"mongodb-{i}" for i in range(mongo.members)] if replica else ["mongodb"]
     container = layout.target == "container"
+    names = containers.mongo_member_names(spec, standin=False)
     hosts = [f"{n}:27017" if container else f"127.0.0.1:{p}" for n, p in zip(names, mongo.ports)]
     members: list[ServicePlan] = []
     for index, (name, port) in enumerate(zip(names, mongo.ports)):
@@ -107,14 +137,14 @@ def _mongod_members(spec: EnvironmentSpec, ctx: PlanContext) -> list[ServicePlan
             name=name,
             role="mongodb",
             implementation="mongod",
-            image=MONGO_IMAGE.format(version=mongo.version),
-            command=[ctx.toolchain.mongod or "mongod", "--config", conf.path],
+            image=containers.image_for(spec, "mongod", mongo.version) if container else MONGO_IMAGE.format(version=mongo.version),
+            command=["mongod" if container else (ctx.toolchain.mongod or "mongod"), "--config", conf.path],
             files=files,
             data_dir=str(layout.data_dir(name)),
             log_file=str(log_file) if log_file else None,
             bind=mongo.bind,
             ports=[port],
-            run_as=ctx.toolchain.user_for("mongodb"),
+            run_as=containers.image_user(spec, "mongodb").name if container else ctx.toolchain.user_for("mongodb"),
             readiness=Probe(kind="mongodb", host="127.0.0.1", port=port),
             depends_on=names[:index] if last else [],
             bootstrap=bootstrap,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datastack.plan import containers
 from datastack.plan.context import PlanContext
 from datastack.plan.model import BootstrapStep, InitStep, Probe, ServicePlan
 from datastack.spec import EnvironmentSpec
@@ -25,7 +26,9 @@ def plan_postgres(spec: EnvironmentSpec, ctx: PlanContext) -> list[ServicePlan]:
         bind=bind, port=pg.port if layout.target == "local" else 5432, socket_dir=str(run),
         hba_file=hba.path, settings=pg.settings, log_file=layout.log_file(SERVICE),
     )
-    binary = f"{ctx.toolchain.postgres_bin}/" if layout.target == "local" and ctx.toolchain.postgres_bin else ""
+    if layout.target == "container":
+        return [_container(spec, ctx, [conf_file, hba], str(data))]
+    binary = f"{ctx.toolchain.postgres_bin}/" if ctx.toolchain.postgres_bin else ""
     pwfile = str(run / "initdb.pw")
     return [
         ServicePlan(
@@ -51,6 +54,34 @@ def plan_postgres(spec: EnvironmentSpec, ctx: PlanContext) -> list[ServicePlan]:
             bootstrap=postgres_bootstrap(spec),
         )
     ]
+
+
+def _container(spec: EnvironmentSpec, ctx: PlanContext, files: list, data: str) -> ServicePlan:
+    """Both images (official and offline) run initdb on first start from POSTGRES_PASSWORD_FILE, then pass
+    the command's arguments to `postgres`; roles and databases are created afterwards over the network."""
+    pg = spec.services.postgres
+    password = ctx.file(SERVICE, "superuser.pw", "containers/password.j2", mode=0o400, secret=True,
+                        password=ctx.secrets["postgres.superuser"])
+    return ServicePlan(
+        name=SERVICE,
+        role="postgres",
+        implementation="postgres",
+        image=containers.image_for(spec, "postgres", pg.version),
+        command=["-c", f"config_file={files[0].path}"],
+        environment={
+            "POSTGRES_USER": pg.superuser.name,
+            "POSTGRES_PASSWORD_FILE": password.path,
+            "POSTGRES_INITDB_ARGS": "--auth-local=scram-sha-256 --auth-host=scram-sha-256",
+        },
+        files=[*files, password],
+        data_dir=data,
+        bind=pg.bind,
+        ports=[pg.port],
+        run_as=containers.image_user(spec, "postgres").name,
+        stop_signal="SIGINT",
+        readiness=Probe(kind="postgres", host="127.0.0.1", port=pg.port),
+        bootstrap=postgres_bootstrap(spec),
+    )
 
 
 def postgres_bootstrap(spec: EnvironmentSpec) -> list[BootstrapStep]:

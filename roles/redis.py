@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
+from datastack.plan import containers
 from datastack.plan.context import PlanContext
 from datastack.plan.model import Probe, ServicePlan
 from datastack.spec import EnvironmentSpec
@@ -41,10 +42,12 @@ def plan_redis(spec: EnvironmentSpec, ctx: PlanContext) -> list[ServicePlan]:
         bind=redis.bind if layout.target == "local" else "0.0.0.0",
         port=redis.port if layout.target == "local" else 6379,
         data_dir=str(layout.data_dir(SERVICE)), log_file=str(log_file) if log_file else None,
-        acl_file=acl.path, databases=redis.databases, maxmemory=redis.maxmemory,
+        acl_file=acl.path, protected_mode=layout.target == "local", databases=redis.databases, maxmemory=redis.maxmemory,
         maxmemory_policy=redis.maxmemory_policy, save_rules=redis.persistence.rdb, aof=redis.persistence.aof,
     )
     binary = ctx.toolchain.redis_server if layout.target == "local" and ctx.toolchain.redis_server else "redis-server"
+    if layout.target == "container":
+        return [_container(spec, [conf, acl], str(layout.data_dir(SERVICE)))]
     return [
         ServicePlan(
             name=SERVICE,
@@ -61,6 +64,30 @@ def plan_redis(spec: EnvironmentSpec, ctx: PlanContext) -> list[ServicePlan]:
             readiness=Probe(kind="redis", host="127.0.0.1", port=redis.port),
         )
     ]
+
+
+def _container(spec: EnvironmentSpec, files: list, data: str) -> ServicePlan:
+    redis = spec.services.redis
+    conf = files[0].path
+    if spec.images == "offline":
+        # The offline image's entrypoint writes its own redis.conf that includes ours (see images/redis).
+        command, env = [], {"REDIS_CONFIG_FILE": conf}
+    else:
+        command, env = ["redis-server", conf], {}
+    return ServicePlan(
+        name=SERVICE,
+        role="redis",
+        implementation="redis-server",
+        image=containers.image_for(spec, "redis", redis.version),
+        command=command,
+        environment=env,
+        files=files,
+        data_dir=data,
+        bind=redis.bind,
+        ports=[redis.port],
+        run_as=containers.image_user(spec, "redis").name,
+        readiness=Probe(kind="redis", host="127.0.0.1", port=redis.port),
+    )
 
 
 def _sha256(value: str) -> str:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from . import containers
 from .model import RenderedFile
 from .render import render_template
 from .toolchain import Toolchain
@@ -22,17 +23,24 @@ class Layout:
         return self.root / service if self.target == "local" else Path("/")
 
     def conf_dir(self, service: str) -> Path:
-        return self.service_dir(service) / "conf" if self.target == "local" else Path("/etc/datastack")
+        # Containers: config files are delivered into each container (owner and mode set), not bind-mounted.
+        return self.service_dir(service) / "conf" if self.target == "local" else Path(containers.CONF_DIR)
 
     def data_dir(self, service: str) -> Path:
-        return self.service_dir(service) / "data" if self.target == "local" else Path("/data")
+        # Containers: where each image keeps its data, so the named volume lands on it.
+        if self.target == "local":
+            return self.service_dir(service) / "data"
+        return Path(containers.data_dir(service) or "/data")
 
     def log_file(self, service: str) -> Path | None:
         # Containers log to stdout, where `docker logs` finds them.
         return self.service_dir(service) / "logs" / f"{service}.log" if self.target == "local" else None
 
     def run_dir(self, service: str) -> Path:
-        return self.service_dir(service) / "run" if self.target == "local" else Path("/run/datastack")
+        if self.target == "local":
+            return self.service_dir(service) / "run"
+        # The images create this directory for postgres' socket; nothing else needs one.
+        return Path(containers.POSTGRES_SOCKET_DIR if containers.service_role(service) == "postgres" else "/run/datastack")
 
 
 @dataclass(frozen=True)

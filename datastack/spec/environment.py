@@ -17,6 +17,7 @@ from .redis import RedisSpec
 ENVIRONMENT_NAMES = ("local", "ci", "dev", "staging", "prod")
 # Only throwaway environments may have datastack invent their passwords.
 GENERATED_SECRETS_ALLOWED = ("local", "ci")
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
 class Services(Strict):
@@ -32,6 +33,10 @@ class EnvironmentSpec(Strict):
     description: str = ""
     engine: Literal["local", "docker", "pulumi"] = Field(default="local", description="engine used when --engine is not given")
     state_dir: Path | None = Field(default=None, description="where state lives; default .datastack/<name>")
+    images: Literal["official", "offline"] = Field(
+        default="official",
+        description="containers: pinned official images, or offline ones from `datastack images build` (no registry)",
+    )
     services: Services
     checks: ChecksSpec = ChecksSpec()
 
@@ -74,6 +79,18 @@ class EnvironmentSpec(Strict):
             if app.uses.redis is not None:
                 if s.redis is None or app.uses.redis not in {u.name for u in s.redis.users}:
                     raise ValueError(f"app {app.name}: redis user {app.uses.redis!r} is not declared; fix: add it to services.redis.users")
+        return self
+
+    @model_validator(mode="after")
+    def _prod_mongo_express_locked_down(self):
+        # Production: the admin UI must sit behind basic auth and on loopback, or not run at all.
+        me = self.services.mongo_express
+        if self.name != "prod" or me is None or not me.enabled:
+            return self
+        if me.basic_auth is None:
+            raise ValueError("services.mongo_express: enabled in prod without basic_auth; fix: set enabled: false (or add basic_auth)")
+        if me.bind not in LOOPBACK:
+            raise ValueError(f"services.mongo_express: bound to {me.bind} in prod; fix: set enabled: false (or bind: 127.0.0.1)")
         return self
 
     def declared_ports(self) -> list[tuple[str, int]]:
