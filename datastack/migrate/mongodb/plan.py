@@ -20,7 +20,7 @@ from .compare import (
     shape_differences,
     validator_differences,
 )
-from .live import LiveCollection, LiveState, plain
+from .live import LiveState, plain
 from .passwords import fingerprint_matches
 from .schema import CollectionSpec, DatabaseSchema, IndexSpec
 from .writer import Writer
