@@ -1,0 +1,87 @@
+"""A real redis-server 7.0 for the Redis migrator's tests, one per test (they change ACL and config).
+
+It starts the way a freshly provisioned server might look before migrate: an ACL file with the
+admin user and the default user still open, and config that differs from the spec, so the
+migrator has real work to do. Swap for the lead's `local_env` fixture when convenient.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets as token_source
+import shutil
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import redis
+import yaml
+
+from datastack.endpoints import Endpoints, RedisEndpoint
+from datastack.paths import environment_file
+from datastack.spec import EnvironmentSpec
+from tests.support.environments import free_port_block, reachable_tmpdir
+
+pytestmark = pytest.mark.integration
+
+
+@dataclass
+class RedisEnv:
+    spec: EnvironmentSpec
+    endpoints: Endpoints
+    secrets: dict[str, str]
+    root: Path
+
+    def client(self, user: str | None = None, password: str | None = None, **kw) -> redis.Redis:
+        if user is not None and password is None:
+            password = self.secrets["redis.admin" if user == "admin" else f"redis.{user}"]
+        ep = self.endpoints.redis
+        return redis.Redis(host=ep.host, port=ep.port, username=user, password=password, decode_responses=True,
+                           protocol=2, **kw)
+
+    @property
+    def acl_file(self) -> Path:
+        return self.root / "users.acl"
+
+
+def local_redis_spec(port: int) -> EnvironmentSpec:
+    """The redis service of environments/local.yaml (its real users), on a free port."""
+    data = yaml.safe_load(environment_file("local").read_text())
+    redis_spec = {**data["services"]["redis"], "port": port}
+    return EnvironmentSpec.model_validate({"name": "ci", "services": {"redis": redis_spec}})
+
+
+@pytest.fixture
+def redis_env():
+    binary = shutil.which("redis-server")
+    if binary is None:
+        pytest.skip("redis-server is not installed")
+    root = reachable_tmpdir("ds-redis-")
+    port = free_port_block(1)
+    spec = local_redis_spec(port)
+    secrets = {"redis.admin": token_source.token_urlsafe(18)}
+    secrets.update({f"redis.{u.name}": token_source.token_urlsafe(18) for u in spec.services.redis.users})
+    admin_hash = hashlib.sha256(secrets["redis.admin"].encode()).hexdigest()
+    (root / "users.acl").write_text(f"user default on nopass ~* &* +@all\nuser admin on #{admin_hash} ~* &* +@all\n")
+    (root / "redis.conf").write_text(
+        f"bind 127.0.0.1\nport {port}\ndir {root}\naclfile {root / 'users.acl'}\nsave \"\"\n"
+        "maxmemory 0\nmaxmemory-policy noeviction\nappendonly no\ndatabases 16\n")
+    server = subprocess.Popen([binary, str(root / "redis.conf")], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    env = RedisEnv(spec, Endpoints(environment="ci", engine="local", redis=RedisEndpoint(host="127.0.0.1", port=port)),
+                   secrets, root)
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            env.client("admin").ping()
+            break
+        except redis.ConnectionError:
+            assert server.poll() is None and time.monotonic() < deadline, "redis-server did not start"
+            time.sleep(0.05)
+    try:
+        yield env
+    finally:
+        server.terminate()
+        server.wait(20)
+        shutil.rmtree(root, ignore_errors=True)

@@ -1,0 +1,18 @@
+from datastack.migrate.postgres.privileges import PUBLIC, TABLE, acl_diff, desired_acl
+
+
+def test_desired_acl_gives_public_nothing_and_skips_the_owner():
+    roles = {"o": "owner", "a": "app", "r": "readonly"}
+    assert desired_acl(TABLE, roles) == {PUBLIC: set(), "a": {"SELECT", "INSERT", "UPDATE", "DELETE"}, "r": {"SELECT"}}
+
+
+def test_acl_diff_grants_missing_and_revokes_extra():
+    current = {PUBLIC: {"SELECT"}, "a": {"SELECT", "TRUNCATE"}, "o": {"SELECT", "INSERT"}}
+    desired = {PUBLIC: set(), "a": {"SELECT", "INSERT"}}
+    assert sorted(acl_diff(current, desired)) == [
+        ("GRANT", "a", frozenset({"INSERT"})), ("REVOKE", PUBLIC, frozenset({"SELECT"})),
+        ("REVOKE", "a", frozenset({"TRUNCATE"}))]
+
+
+def test_acl_diff_is_empty_when_in_sync():
+    assert acl_diff({"a": {"SELECT"}}, {"a": {"SELECT"}}) == []
