@@ -86,13 +86,13 @@ def test_app_users_cannot_drop_databases_or_manage_users(target, connections, mo
 def test_wrong_password_is_refused(target, connections, mongo_spec):
     from pymongo.errors import OperationFailure
 
-    db, user = next(((db, u) for db, d in mongo_spec.databases.items() for u in d.users), (None, None))
-    if user is None:
-        pytest.skip("no MongoDB user is declared")
-    real = target.mongo(user.name) if (not target.read_only or user.access == "readonly") else None
-    if real is None:
-        pytest.skip("read-only mode: probing with a readonly user only")
     from dataclasses import replace
+
+    db, user = next(((db, u) for db, d in mongo_spec.databases.items() for u in d.users
+                     if not target.read_only or u.access == "readonly"), (None, None))
+    if user is None:
+        pytest.skip("no MongoDB user to probe with")
+    real = target.mongo(user.name)
 
     client = connections.open_mongo(replace(real, password=real.password + "-wrong"), verify=False)
     try:

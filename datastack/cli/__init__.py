@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from . import lifecycle
+from . import check, lifecycle
 from .migrate import migrate_app
 
 app = typer.Typer(
@@ -15,6 +15,7 @@ app = typer.Typer(
     add_completion=False,
 )
 lifecycle.register(app)
+check.register(app)
 app.add_typer(migrate_app, name="migrate")
 
 
