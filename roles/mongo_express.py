@@ -11,7 +11,9 @@ from datastack.spec import EnvironmentSpec
 
 SERVICE = "mongo_express"
 MONGO_EXPRESS_IMAGE = "mongo-express:{version}"
-NOT_BUILT_NOTE = "mongo-express is declared but not built on this machine: run 'datastack images mongo-express' to build it"
+NOT_BUILT_NOTE = ("mongo-express is declared but not built on this machine: it needs node >= 18.18 and npm "
+                  "(apt-get install nodejs npm), then `datastack up` builds it once")
+START_SCRIPT = "start-mongo-express.sh"  # the host build's entry point (images/mongo-express)
 
 
 def mongo_express_login_user(spec: EnvironmentSpec) -> str | None:
@@ -49,7 +51,7 @@ def plan_mongo_express(
         env["ME_CONFIG_BASICAUTH_USERNAME"] = me.basic_auth.name
         env["ME_CONFIG_BASICAUTH_PASSWORD"] = ctx.secrets["mongo_express.basic_auth"]
         secret_keys.append("ME_CONFIG_BASICAUTH_PASSWORD")
-    command = [ctx.toolchain.node or "node", "app.js"] if local else []
+    command = [f"{ctx.toolchain.mongo_express_dir}/{START_SCRIPT}"] if local else []
     return [ServicePlan(
         name=SERVICE,
         role="mongo_express",
@@ -63,7 +65,7 @@ def plan_mongo_express(
         bind=me.bind,
         ports=[me.port],
         run_as=ctx.toolchain.user_for("mongo_express") if local else containers.image_user(spec, "mongo_express").name,
-        readiness=Probe(kind="http", host="127.0.0.1", port=me.port, path="/"),
+        readiness=Probe(kind="http", host="127.0.0.1", port=me.port, path="/status"),
         depends_on=mongo_services,
     )], []
 
