@@ -9,11 +9,6 @@ from pydantic import Field, model_validator
 
 from .common import Access, BindAddress, Credential, Identifier, Port, SecretRef, Strict, GENERATE
 
-BUILTIN_DATABASE_ROLES = frozenset(
-    {"read", "readWrite", "dbAdmin", "dbOwner", "userAdmin", "clusterMonitor", "enableSharding"}
-)
-
-
 class MongoRoleGrant(Strict):
     role: str
     db: str | None = Field(default=None, description="database of the role; defaults to the user's database")
