@@ -9,6 +9,7 @@ from pydantic import Field, model_validator
 
 from .common import Access, BindAddress, Credential, Identifier, Port, SecretRef, Strict, GENERATE
 
+
 class MongoRoleGrant(Strict):
     role: str
     db: str | None = Field(default=None, description="database of the role; defaults to the user's database")
