@@ -138,3 +138,13 @@ def check_mongodb_schemas(spec: EnvironmentSpec, path: Path) -> None:
 
 
 CROSS_CHECKS.append(check_mongodb_schemas)
+
+
+def check_postgres_alembic(spec: EnvironmentSpec, path: Path) -> None:
+    """Each Alembic directory exists, is a script directory and has one head (alembic imported lazily)."""
+    from ..migrate.postgres.spec_checks import check_alembic_scripts
+
+    check_alembic_scripts(spec, path)
+
+
+CROSS_CHECKS.append(check_postgres_alembic)

@@ -9,14 +9,10 @@ from __future__ import annotations
 from ...endpoints import Endpoints
 from ...paths import PROJECT_ROOT
 from ...spec import EnvironmentSpec
-from ...spec.load import CROSS_CHECKS
 from ..report import MigrateOptions, StoreReport
-from .spec_checks import check_alembic_scripts
 
-if check_alembic_scripts not in CROSS_CHECKS:
-    CROSS_CHECKS.append(check_alembic_scripts)
-
-__all__ = ["migrate_postgres", "postgres_status", "check_alembic_scripts"]
+# The load-time check (Alembic directories) is registered in datastack/spec/load.py.
+__all__ = ["migrate_postgres", "postgres_status"]
 
 
 def migrate_postgres(spec: EnvironmentSpec, endpoints: Endpoints, secrets: dict[str, str],

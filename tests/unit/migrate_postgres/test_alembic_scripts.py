@@ -66,10 +66,21 @@ def test_a_directory_without_env_py_is_not_a_script_directory(tmp_path):
         check_alembic_scripts(spec_with(tmp_path), Path("environments/ci.yaml"))
 
 
-def test_the_check_is_registered_for_spec_load():
-    from datastack.migrate.postgres import CROSS_CHECKS
+def test_two_heads_fail_the_spec_load(tmp_path):
+    import yaml
 
-    assert check_alembic_scripts in CROSS_CHECKS
+    from datastack.spec.load import load_environment
+
+    target = tmp_path / "algo_trading"
+    shutil.copytree(SCRIPTS / "algo_trading", target, ignore=shutil.ignore_patterns("__pycache__"))
+    (target / "versions" / "0002b_branch.py").write_text(
+        'revision = "0002b_branch"\ndown_revision = "0001_users_strategies"\n'
+        "def upgrade():\n    pass\ndef downgrade():\n    pass\n")
+    spec_file = tmp_path / "ci.yaml"
+    spec_file.write_text(yaml.safe_dump({"name": "ci", "services": {"postgres": {"databases": {
+        "algo_trading": {"alembic": str(target)}}}}}))
+    with pytest.raises(UserError, match="ci.yaml: services.postgres.databases.algo_trading.alembic: .* has 2 heads"):
+        load_environment(spec=spec_file)
 
 
 def test_lock_key_is_stable_and_per_database():
