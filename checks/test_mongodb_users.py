@@ -6,7 +6,7 @@ import uuid
 
 import pytest
 
-from checks.lib.mongodb import SCRATCH, WRITE_ACTIONS
+from checks.lib.mongodb import SCRATCH, WRITE_ACTIONS, WRITING_ROLES
 
 
 @pytest.fixture(scope="module")
@@ -60,8 +60,11 @@ def test_readonly_users_cannot_write(target, connections, mongo_spec):
     for db, user in readonly:
         client = connections.mongo(target.mongo(user.name))
         granted = _granted_actions(client, db) & WRITE_ACTIONS
-        assert not granted, (f"mongodb {db}.{user.name} is readonly but may {', '.join(sorted(granted))} "
-                             f"— fix: {target.fix} (its roles must be read-only)")
+        roles = client.admin.command("connectionStatus")["authInfo"]["authenticatedUserRoles"]
+        writing = sorted(f"{r['role']}@{r['db']}" for r in roles if r["role"] in WRITING_ROLES)
+        assert not (granted or writing), (
+            f"mongodb {db}.{user.name} is readonly but may {', '.join(sorted(granted) + writing)} "
+            f"— fix: {target.fix} (its roles must be read-only)")
         if not target.read_only:
             _assert_refused(lambda: client[db][SCRATCH].insert_one({"probe": uuid.uuid4().hex}),
                             f"mongodb {db}.{user.name} (readonly) inserted into {db}.{SCRATCH}",

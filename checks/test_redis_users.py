@@ -63,9 +63,9 @@ def test_user_acl_matches_spec(target, connections, redis_spec, redis_user):
     have = allowed_commands(live["rules"], table)
     want = allowed_commands(["-@all", *redis_user.commands], table)
     if have - want:
-        problems.append(f"may also run {describe(have - want)} (not declared)")
+        problems.append(f"may also run {describe(have - want, table)} (not declared)")
     if want - have:
-        problems.append(f"may not run {describe(want - have)} (declared)")
+        problems.append(f"may not run {describe(want - have, table)} (declared)")
     assert not problems, f"{where}: {'; '.join(problems)} — fix: {target.fix}"
 
 
@@ -98,7 +98,7 @@ def test_app_users_cannot_run_dangerous_commands(target, connections, redis_spec
         rules = acl[user.name]["rules"] if user.name in acl else []
         declared = allowed_commands(["-@all", *user.commands], table)
         may = (allowed_commands(rules, table) & dangerous) - declared
-        assert not may, f"redis app user {user.name} may run dangerous commands {describe(may)} — fix: {target.fix}"
+        assert not may, f"redis app user {user.name} may run dangerous commands {describe(may, table)} — fix: {target.fix}"
         answer = client.execute_command("ACL", "DRYRUN", user.name, "FLUSHALL")
         if "flushall" not in declared:
             assert answer != "OK", f"redis app user {user.name} may run FLUSHALL — fix: {target.fix}"

@@ -17,6 +17,10 @@ SCRATCH = "_datastack_check_scratch"  # write probes only; dropped after each ru
 WRITE_ACTIONS = {"insert", "update", "remove", "createCollection", "dropCollection", "createIndex", "dropIndex",
                  "dropDatabase", "createUser", "dropUser", "grantRole", "collMod", "renameCollectionSameDB"}
 
+# Built-in roles that grant writes; checked by role too, since some servers (the stand-in) list no privileges.
+WRITING_ROLES = {"readWrite", "dbAdmin", "dbOwner", "userAdmin", "root", "readWriteAnyDatabase", "dbAdminAnyDatabase",
+                 "userAdminAnyDatabase", "restore", "clusterAdmin", "__system"}
+
 
 def reader_login(target: Target, database: str) -> Login:
     """The administrator, or in read-only mode the database's readonly user."""

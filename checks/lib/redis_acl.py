@@ -42,9 +42,23 @@ def allowed_commands(rules: list[str], table: dict[str, set[str]]) -> set[str]:
     return allowed
 
 
-def describe(commands: set[str], limit: int = 8) -> str:
-    shown = sorted(commands)
-    return ", ".join(shown[:limit]) + (f" and {len(shown) - limit} more" if len(shown) > limit else "")
+def describe(commands: set[str], table: dict[str, set[str]] | None = None, limit: int = 8) -> str:
+    """Whole categories first ('@write'), then the commands they do not explain."""
+    whole = []
+    if table:
+        for category in sorted({c for cats in table.values() for c in cats}):
+            members = {c for c, cats in table.items() if category in cats}
+            if members and members <= commands and category not in ("fast", "slow"):
+                whole.append(category)
+        whole = [c for c in whole if not any(c != o and _members(table, c) < _members(table, o) for o in whole)]
+    rest = sorted(commands - set().union(*(_members(table, c) for c in whole))) if whole else sorted(commands)
+    parts = [f"@{c}" for c in whole] + rest[:limit]
+    more = len(rest) - limit
+    return ", ".join(parts) + (f" and {more} more" if more > 0 else "")
+
+
+def _members(table: dict[str, set[str]], category: str) -> set[str]:
+    return {c for c, cats in table.items() if category in cats}
 
 
 def parse_acl_list(lines: list[str]) -> dict[str, dict]:
