@@ -1,7 +1,11 @@
-"""One-shot job containers that bootstrap a real mongod from inside: initiate the replica set, wait for
-PRIMARY, then create the admin and the database users. Shared by the Docker engine and the Pulumi program.
+"""One-shot job containers that bootstrap the data stores from inside the environment's network.
 
-The job joins the first member's network namespace (`container:<member>`), so it reaches mongod on
+- `mongo_init_job`: a real mongod — initiate the replica set, wait for PRIMARY, create the admin and the
+  database users. Run by the Docker engine and declared by the Pulumi program alike.
+- `standin_users_job`, `postgres_init_job`: the same users/roles/databases for the Pulumi program, which
+  cannot run code on the host after a container starts (the Docker engine does these over published ports).
+
+The mongod job joins the first member's network namespace (`container:<member>`), so it reaches mongod on
 127.0.0.1 and the localhost exception lets it create the first (admin) user; every later run
 authenticates as that admin. Passwords reach it in one environment variable, never in its command.
 """
@@ -14,7 +18,7 @@ from dataclasses import dataclass, field
 from ...plan import containers
 from ...plan.model import Plan
 from ...spec import EnvironmentSpec
-from .definition import ENVIRONMENT_LABEL, SERVICE_LABEL
+from .definition import ENVIRONMENT_LABEL, SERVICE_LABEL, DeliveredFile
 
 BOOTSTRAP_VARIABLE = "DATASTACK_MONGO_BOOTSTRAP"
 
@@ -50,7 +54,10 @@ class JobDefinition:
     command: list[str]
     environment: dict[str, str]
     secret_keys: list[str]
-    network_container: str
+    network_container: str | None = None  # join this container's network namespace (localhost exception)
+    network: str | None = None  # or join the environment's network
+    entrypoint: list[str] | None = None
+    files: list[DeliveredFile] = field(default_factory=list)
     labels: dict[str, str] = field(default_factory=dict)
 
 
@@ -82,4 +89,88 @@ def mongo_init_job(spec: EnvironmentSpec, plan: Plan, secrets: dict[str, str]) -
         secret_keys=[BOOTSTRAP_VARIABLE],
         network_container=containers.container_name(plan.environment, first.name),
         labels={ENVIRONMENT_LABEL: plan.environment, SERVICE_LABEL: "mongodb-init"},
+    )
+
+
+STANDIN_USERS_SCRIPT = """
+import json, os, pymongo
+cfg = json.loads(os.environ['DATASTACK_MONGO_BOOTSTRAP'])
+admin = cfg['users'][0]
+client = pymongo.MongoClient(cfg['host'], directConnection=True, username=admin['user'], password=admin['pwd'],
+                             authSource='admin', serverSelectionTimeoutMS=30000)
+for u in cfg['users']:
+    db = client[u['db']]
+    verb = 'updateUser' if db.command('usersInfo', u['user'])['users'] else 'createUser'
+    extra = {} if verb == 'updateUser' else {'mechanisms': ['SCRAM-SHA-256']}
+    db.command(verb, u['user'], pwd=u['pwd'], roles=u['roles'], **extra)
+client.close()
+print('mongodb bootstrap: %d users ready' % len(cfg['users']))
+""".strip()
+
+
+def standin_users_job(spec: EnvironmentSpec, plan: Plan, secrets: dict[str, str]) -> JobDefinition:
+    """The stand-in image made the admin at first start; this job adds the database users as that admin."""
+    first = plan.by_role("mongodb")[0]
+    document = mongo_bootstrap_document(spec, plan, secrets)
+    document["host"] = f"{first.name}:{containers.CONTAINER_PORTS['mongodb']}"
+    return JobDefinition(
+        service="mongodb-init",
+        name=containers.container_name(plan.environment, "mongodb-init"),
+        image=first.image,
+        entrypoint=["/opt/secantus/bin/python", "-c"],
+        command=[STANDIN_USERS_SCRIPT],
+        environment={BOOTSTRAP_VARIABLE: json.dumps(document, sort_keys=True)},
+        secret_keys=[BOOTSTRAP_VARIABLE],
+        network=containers.network_name(plan.environment),
+        labels={ENVIRONMENT_LABEL: plan.environment, SERVICE_LABEL: "mongodb-init"},
+    )
+
+
+def _sql_literal(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _sql_identifier(value: str) -> str:
+    return '"' + value.replace('"', '""') + '"'
+
+
+def postgres_bootstrap_sql(steps, secrets: dict[str, str]) -> str:
+    """Idempotent SQL for the plan's PostgreSQL steps: the same roles and databases as datastack.bootstrap.postgres."""
+    lines = ["-- Managed by datastack (role: postgres) — roles and databases from the environment spec."]
+    for step in steps:
+        name = _sql_identifier(step.target)
+        if step.action == "postgres_create_role":
+            lines.append(f"SELECT 'CREATE ROLE {name} LOGIN' WHERE NOT EXISTS "
+                         f"(SELECT 1 FROM pg_roles WHERE rolname = {_sql_literal(step.target)})\\gexec")
+            lines.append(f"ALTER ROLE {name} LOGIN PASSWORD {_sql_literal(secrets[step.params['secret_id']])};")
+        elif step.action == "postgres_create_database":
+            owner = _sql_identifier(step.params["owner"])
+            lines.append(f"SELECT 'CREATE DATABASE {name} OWNER {owner}' WHERE NOT EXISTS "
+                         f"(SELECT 1 FROM pg_database WHERE datname = {_sql_literal(step.target)})\\gexec")
+            lines.append(f"REVOKE ALL ON DATABASE {name} FROM PUBLIC;")
+            lines += [f"GRANT CONNECT ON DATABASE {name} TO {_sql_identifier(r)};" for r in step.params.get("connect", [])]
+    return "\n".join(lines) + "\n"
+
+
+def postgres_init_job(spec: EnvironmentSpec, plan: Plan, secrets: dict[str, str]) -> JobDefinition:
+    """psql from the PostgreSQL image against the server's DNS name; the SQL (it holds passwords) is a 0400 file."""
+    pg_plan = plan.by_role("postgres")[0]
+    user = containers.image_user(spec, "postgres")
+    script = DeliveredFile(f"{containers.CONF_DIR}/bootstrap.sql", postgres_bootstrap_sql(pg_plan.bootstrap, secrets),
+                           0o400, user.uid, user.gid, True)
+    password = next(f for f in pg_plan.files if f.path.endswith("superuser.pw"))
+    return JobDefinition(
+        service="postgres-init",
+        name=containers.container_name(plan.environment, "postgres-init"),
+        image=pg_plan.image,
+        entrypoint=["psql"],
+        command=["-v", "ON_ERROR_STOP=1", "-f", script.path],
+        environment={"PGHOST": pg_plan.name, "PGPORT": str(containers.CONTAINER_PORTS["postgres"]),
+                     "PGUSER": spec.services.postgres.superuser.name, "PGDATABASE": "postgres",
+                     "PGPASSFILE": f"{containers.CONF_DIR}/pgpass", "PGCONNECT_TIMEOUT": "10"},
+        secret_keys=[],
+        files=[script, DeliveredFile(f"{containers.CONF_DIR}/pgpass", f"*:*:*:*:{secrets['postgres.superuser']}\n",
+                                     0o400, user.uid, user.gid, True)],
+        network=containers.network_name(plan.environment),
+        labels={ENVIRONMENT_LABEL: plan.environment, SERVICE_LABEL: "postgres-init"},
     )

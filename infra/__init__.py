@@ -1,0 +1,1 @@
+"""The Pulumi program (pulumi-docker): the same container plan as the Docker engine, as Pulumi resources."""

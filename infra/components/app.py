@@ -1,0 +1,28 @@
+"""App: an application container wired with the least-privileged credentials its spec entry `uses`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_docker as docker
+
+from datastack.engines.docker.definition import ContainerDefinition
+
+from .base import ServiceComponent
+
+
+@dataclass
+class AppArgs:
+    server: ContainerDefinition
+    network: docker.Network
+    after: list[pulumi.Resource]  # its stores, users created
+
+
+class App(ServiceComponent):
+    def __init__(self, name: str, args: AppArgs, opts: pulumi.ResourceOptions | None = None):
+        super().__init__("datastack:index:App", name, opts)
+        self.container = self.server(args.server, args.network, depends_on=args.after)
+        port = args.server.ports[0]
+        self.url = f"http://{port.host_ip}:{port.host_port}"
+        self.register_outputs({"url": self.url, "container": self.container.name, "container_id": self.container.id})

@@ -1,0 +1,35 @@
+"""What every role's component shares: its image, data volume and server container as children."""
+
+from __future__ import annotations
+
+import pulumi
+import pulumi_docker as docker
+
+from datastack.engines.docker.definition import ContainerDefinition
+
+from .containers import image, service_container, volume
+
+
+class ServiceComponent(pulumi.ComponentResource):
+    """Children are named after the component (`<name>-image`, `<name>-data`, `<name>-<service>`)."""
+
+    def __init__(self, type_token: str, name: str, opts: pulumi.ResourceOptions | None):
+        super().__init__(type_token, name, None, opts)
+        self._name = name
+        self._images: dict[str, docker.RemoteImage] = {}
+
+    def child(self, depends_on: list[pulumi.Resource] | None = None) -> pulumi.ResourceOptions:
+        return pulumi.ResourceOptions(parent=self, depends_on=depends_on or [])
+
+    def server(self, d: ContainerDefinition, network: docker.Network, depends_on: list[pulumi.Resource] | None = None) -> docker.Container:
+        if d.image not in self._images:
+            suffix = "" if not self._images else f"-{len(self._images)}"
+            self._images[d.image] = image(f"{self._name}-image{suffix}", d.image, self.child())
+        data = volume(f"{self._name}-{d.service}-data", d, self.child())
+        return service_container(f"{self._name}-{d.service}", d, network, data,
+                                 self.child([self._images[d.image], *(depends_on or [])]))
+
+
+def published(d: ContainerDefinition) -> list[str]:
+    """host:port of each published port, as clients on the Docker host reach it."""
+    return [f"{p.host_ip}:{p.host_port}" for p in d.ports]

@@ -1,0 +1,42 @@
+"""MongoReplicaSet: N mongod members with --replSet and a shared keyFile (0400, owned by mongodb), then a
+one-shot job that initiates the set, waits for PRIMARY and creates the users. With the offline images it is
+the single-node stand-in (declared `standalone`), and the job only creates the users."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_docker as docker
+
+from datastack.engines.docker.definition import ContainerDefinition
+from datastack.engines.docker.jobs import JobDefinition
+
+from .base import ServiceComponent, published
+from .containers import job_container
+
+
+@dataclass
+class MongoReplicaSetArgs:
+    members: list[ContainerDefinition]
+    init_job: JobDefinition
+    network: docker.Network
+    replica_set: str | None  # None: a single node (standalone or the stand-in)
+
+
+class MongoReplicaSet(ServiceComponent):
+    def __init__(self, name: str, args: MongoReplicaSetArgs, opts: pulumi.ResourceOptions | None = None):
+        super().__init__("datastack:index:MongoReplicaSet", name, opts)
+        # Members start together; the set is formed by the job once all of them answer.
+        self.members = [self.server(m, args.network) for m in args.members]
+        self.init = job_container(f"{name}-init", args.init_job, args.network, self.child(self.members))
+        self.hosts = [host for m in args.members for host in published(m)]
+        self.replica_set = args.replica_set
+        self.testinfra_host = f"docker://{args.members[0].name}"
+        self.register_outputs({
+            "hosts": self.hosts,
+            "replica_set": self.replica_set,
+            "containers": [m.name for m in self.members],
+            "member_ids": [m.id for m in self.members],
+            "testinfra_host": self.testinfra_host,
+        })

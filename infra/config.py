@@ -1,0 +1,52 @@
+"""Everything the program reads from outside, in one place: stack name -> environment spec, secrets, Docker host.
+
+- The stack name is the environment name (`environments/<stack>.yaml`).
+- `docker:host` (provider config, e.g. ssh://deploy@staging-data-1) says which Docker engine to drive;
+  the default provider reads it, and it is echoed in the stack outputs.
+- `datastack:images` (official | offline) overrides the spec's image choice.
+- Secrets: `pulumi config set --secret datastack:<secret id> ...` (ids as in `datastack plan`, e.g.
+  mongodb.admin), else the spec's own reference (${env:...} / ${file:...}) resolved on the machine running Pulumi.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from datastack.plan import Plan, build_plan, state_dir_for
+from datastack.plan.toolchain import Toolchain
+from datastack.spec import EnvironmentSpec, SecretStore, load_environment
+
+
+@dataclass(frozen=True)
+class StackConfig:
+    stack: str
+    spec: EnvironmentSpec
+    secrets: dict[str, str]
+    docker_host: str | None
+
+    def plan(self) -> Plan:
+        # Container plans never use host binaries; the toolchain only fills local-process fields.
+        toolchain = Toolchain(python="python3")
+        return build_plan(self.spec, toolchain, self.secrets, state_dir_for(self.spec), target="container")
+
+
+def resolve_secrets(spec: EnvironmentSpec, configured: dict[str, str | None], spec_file: str) -> dict[str, str]:
+    """Pulumi config secrets win; when any is missing, the spec's references are resolved for all of them."""
+    values = {sid: value for sid, value in configured.items() if value}
+    if len(values) < len(spec.secret_refs()):
+        values = {**SecretStore(spec, state_dir_for(spec), spec_file).resolve_all(generate=True), **values}
+    return values
+
+
+def read_stack_config() -> StackConfig:
+    import pulumi
+
+    stack = pulumi.get_stack()
+    spec, path = load_environment(stack, None)
+    settings = pulumi.Config("datastack")
+    images = settings.get("images")
+    if images:
+        spec = spec.model_copy(update={"images": images})
+    configured = {sid: settings.get(sid) for sid, _ in spec.secret_refs()}
+    return StackConfig(stack=stack, spec=spec, secrets=resolve_secrets(spec, configured, str(path)),
+                       docker_host=pulumi.Config("docker").get("host"))

@@ -1,0 +1,66 @@
+"""Declare one environment: its private network, then one component per role, built from the container plan.
+
+Stack outputs are the endpoints `datastack migrate/check --from-stack FILE` read from
+`pulumi stack output --json > FILE`: the same shape as the Docker engine's endpoints.json.
+"""
+
+from __future__ import annotations
+
+import pulumi
+import pulumi_docker as docker
+
+from datastack.engines.docker.definition import ENVIRONMENT_LABEL, container_definitions
+from datastack.engines.docker.jobs import mongo_init_job, postgres_init_job, standin_users_job
+from datastack.plan import containers
+
+from .components import (
+    App, AppArgs, MongoExpress, MongoExpressArgs, MongoReplicaSet, MongoReplicaSetArgs, Postgres, PostgresArgs, Redis, RedisArgs,
+)
+from .config import StackConfig
+
+
+def declare_environment(cfg: StackConfig) -> dict[str, pulumi.Resource]:
+    spec, plan = cfg.spec, cfg.plan()
+    env = spec.name
+    defs = {d.service: d for d in container_definitions(spec, plan)}
+    network = docker.Network(f"{env}-network", name=containers.network_name(env), driver="bridge",
+                             labels=[docker.NetworkLabelArgs(label=ENVIRONMENT_LABEL, value=env)])
+    made: dict[str, pulumi.Resource] = {}
+    endpoints: dict = {"environment": env, "engine": "pulumi", "docker_host": cfg.docker_host or "unix:///var/run/docker.sock",
+                       "apps": {}}
+
+    members = [d for d in defs.values() if d.role == "mongodb"]
+    if members:
+        standin = members[0].implementation == "secantus"
+        job = standin_users_job(spec, plan, cfg.secrets) if standin else mongo_init_job(spec, plan, cfg.secrets)
+        single = standin or spec.services.mongodb.topology == "standalone"
+        mongo = MongoReplicaSet(f"{env}-mongodb", MongoReplicaSetArgs(
+            members=members, init_job=job, network=network, replica_set=None if single else spec.services.mongodb.replica_set_name))
+        made["mongodb"] = mongo
+        # Members announce network names the machine running migrate/check cannot resolve: it talks to the first.
+        endpoints["mongodb"] = {"hosts": mongo.hosts[:1], "replica_set": None,
+                                "stand_in": standin, "testinfra_host": mongo.testinfra_host}
+    if "postgres" in defs:
+        made["postgres"] = Postgres(f"{env}-postgres", PostgresArgs(
+            server=defs["postgres"], init_job=postgres_init_job(spec, plan, cfg.secrets), network=network))
+        endpoints["postgres"] = made["postgres"].endpoint
+    if "redis" in defs:
+        made["redis"] = Redis(f"{env}-redis", RedisArgs(server=defs["redis"], network=network))
+        endpoints["redis"] = made["redis"].endpoint
+    mongo_ready = [made["mongodb"].init] if "mongodb" in made else []
+    if "mongo_express" in defs:
+        made["mongo_express"] = MongoExpress(f"{env}-mongo-express", MongoExpressArgs(
+            server=defs["mongo_express"], network=network, after=mongo_ready))
+        endpoints["mongo_express"] = {"url": made["mongo_express"].url, "testinfra_host": f"docker://{defs['mongo_express'].name}"}
+    for d in (d for d in defs.values() if d.role == "app"):
+        stores = [*mongo_ready, *[made[s].init if s == "postgres" else made[s].container for s in ("postgres", "redis") if s in made]]
+        app = App(f"{env}-{d.service}", AppArgs(server=d, network=network, after=stores))
+        made[d.service] = app
+        endpoints["apps"][d.service.removeprefix("app-")] = {"url": app.url, "testinfra_host": f"docker://{d.name}"}
+
+    # Endpoints hold no secrets: credentials come from the spec's references, as for every engine.
+    pulumi.export("endpoints", endpoints)
+    pulumi.export("network", network.name)
+    if plan.notes:
+        pulumi.export("notes", plan.notes)
+    return made
