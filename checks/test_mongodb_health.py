@@ -14,24 +14,8 @@ def mongo(target):
     return target.endpoints.mongodb
 
 
-@pytest.fixture(scope="module")
-def members(target, mongo):
-    return target.services("mongodb")
-
-
-def test_mongodb_runs_as_its_own_user(target, mongo, members, hosts):
-    for svc in members:
-        health.assert_runs_as_declared_user(hosts(mongo.testinfra_host), svc, target.up_fix)
-
-
-def test_mongodb_listens_only_on_declared_ports(target, mongo, members, hosts):
-    for svc in members:
-        health.assert_listens_only_on_declared_ports(hosts(mongo.testinfra_host), svc, target.up_fix)
-
-
-def test_mongodb_config_files_safe(target, mongo, members, hosts):
-    for svc in members:
-        health.assert_config_files_safe(hosts(mongo.testinfra_host), svc, target.up_fix)
+test_mongodb_runs_as_its_own_user, test_mongodb_listens_only_on_declared_ports, test_mongodb_config_files_safe = \
+    health.process_checks("mongodb", "mongodb")
 
 
 def test_mongodb_ping(target, mongo, connections):

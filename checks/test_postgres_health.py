@@ -15,24 +15,8 @@ def postgres(target):
     return target.endpoints.postgres
 
 
-@pytest.fixture(scope="module")
-def servers(target, postgres):
-    return target.services("postgres")
-
-
-def test_postgres_runs_as_its_own_user(target, postgres, servers, hosts):
-    for svc in servers:
-        health.assert_runs_as_declared_user(hosts(postgres.testinfra_host), svc, target.up_fix)
-
-
-def test_postgres_listens_only_on_declared_ports(target, postgres, servers, hosts):
-    for svc in servers:
-        health.assert_listens_only_on_declared_ports(hosts(postgres.testinfra_host), svc, target.up_fix)
-
-
-def test_postgres_config_files_safe(target, postgres, servers, hosts):
-    for svc in servers:
-        health.assert_config_files_safe(hosts(postgres.testinfra_host), svc, target.up_fix)
+test_postgres_runs_as_its_own_user, test_postgres_listens_only_on_declared_ports, test_postgres_config_files_safe = \
+    health.process_checks("postgres", "postgres")
 
 
 def test_postgres_accepts_connections(target, postgres, connections):

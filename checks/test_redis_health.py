@@ -15,19 +15,8 @@ def redis_ep(target):
     return target.endpoints.redis
 
 
-def test_redis_runs_as_its_own_user(target, redis_ep, hosts):
-    for svc in target.services("redis"):
-        health.assert_runs_as_declared_user(hosts(redis_ep.testinfra_host), svc, target.up_fix)
-
-
-def test_redis_listens_only_on_declared_ports(target, redis_ep, hosts):
-    for svc in target.services("redis"):
-        health.assert_listens_only_on_declared_ports(hosts(redis_ep.testinfra_host), svc, target.up_fix)
-
-
-def test_redis_config_files_safe(target, redis_ep, hosts):
-    for svc in target.services("redis"):
-        health.assert_config_files_safe(hosts(redis_ep.testinfra_host), svc, target.up_fix)
+test_redis_runs_as_its_own_user, test_redis_listens_only_on_declared_ports, test_redis_config_files_safe = \
+    health.process_checks("redis", "redis")
 
 
 def test_redis_ping(target, redis_ep, connections):

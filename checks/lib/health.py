@@ -57,3 +57,33 @@ def _owner(host, svc: ServicePlan, up_fix: str):
         pytest.fail(f"{svc.name}: nothing listens on {svc.bind}:{svc.ports[0]} — fix: '{up_fix}', then 'datastack status'",
                     pytrace=False)
     return owner
+
+
+def process_checks(role: str, endpoint: str):
+    """The three process checks every service gets, as test functions for its module to bind:
+
+        test_x_runs_as_its_own_user, test_x_listens_only_on_declared_ports, test_x_config_files_safe = process_checks(...)
+    """
+    def planned(target, hosts):
+        ep = getattr(target.endpoints, endpoint)
+        services = target.services(role)
+        if ep is None or not services:
+            pytest.skip(f"this environment runs no {role}")
+        return hosts(ep.testinfra_host), services
+
+    def runs_as_its_own_user(target, hosts):
+        host, services = planned(target, hosts)
+        for svc in services:
+            assert_runs_as_declared_user(host, svc, target.up_fix)
+
+    def listens_only_on_declared_ports(target, hosts):
+        host, services = planned(target, hosts)
+        for svc in services:
+            assert_listens_only_on_declared_ports(host, svc, target.up_fix)
+
+    def config_files_safe(target, hosts):
+        host, services = planned(target, hosts)
+        for svc in services:
+            assert_config_files_safe(host, svc, target.up_fix)
+
+    return runs_as_its_own_user, listens_only_on_declared_ports, config_files_safe
