@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from checks.lib.connections import Connections
+from datastack.errors import DatastackError
 from checks.lib.declared import PARAMETERS
 from checks.lib.target import Target, open_target
 
@@ -28,6 +29,17 @@ def pytest_addoption(parser):
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "writes: performs writes (skipped in --read-only mode)")
+
+
+def pytest_sessionstart(session):
+    opts = session.config.option
+    if opts.datastack_spec is None and opts.datastack_env is None:
+        raise pytest.UsageError("the check suite needs --datastack-env NAME or --datastack-spec FILE "
+                                "(or run 'datastack check --env NAME')")
+    try:
+        _target(session.config)
+    except DatastackError as exc:  # a bad spec is bad usage: one line, no collection errors
+        raise pytest.UsageError(exc.one_line()) from None
 
 
 def _target(config) -> Target:
