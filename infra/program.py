@@ -19,14 +19,15 @@ from .components import (
 from .config import StackConfig
 
 
-def declare_environment(cfg: StackConfig) -> dict[str, pulumi.Resource]:
+def declare_environment(cfg: StackConfig, prefix: str | None = None) -> dict[str, pulumi.Resource]:
+    """`prefix` names the resources (default: the environment); tests use it to keep mock names unique."""
     spec, plan = cfg.spec, cfg.plan()
-    env = spec.name
+    env = prefix or spec.name
     defs = {d.service: d for d in container_definitions(spec, plan)}
-    network = docker.Network(f"{env}-network", name=containers.network_name(env), driver="bridge",
-                             labels=[docker.NetworkLabelArgs(label=ENVIRONMENT_LABEL, value=env)])
+    network = docker.Network(f"{env}-network", name=containers.network_name(spec.name), driver="bridge",
+                             labels=[docker.NetworkLabelArgs(label=ENVIRONMENT_LABEL, value=spec.name)])
     made: dict[str, pulumi.Resource] = {}
-    endpoints: dict = {"environment": env, "engine": "pulumi", "docker_host": cfg.docker_host or "unix:///var/run/docker.sock",
+    endpoints: dict = {"environment": spec.name, "engine": "pulumi", "docker_host": cfg.docker_host or "unix:///var/run/docker.sock",
                        "apps": {}}
 
     members = [d for d in defs.values() if d.role == "mongodb"]

@@ -11,7 +11,7 @@ from .containers import image, service_container, volume
 
 
 class ServiceComponent(pulumi.ComponentResource):
-    """Children are named after the component (`<name>-image`, `<name>-data`, `<name>-<service>`)."""
+    """Children are named after the component: `<name>-image`, `<name>-server`, `<name>-server-data`."""
 
     def __init__(self, type_token: str, name: str, opts: pulumi.ResourceOptions | None):
         super().__init__(type_token, name, None, opts)
@@ -21,12 +21,13 @@ class ServiceComponent(pulumi.ComponentResource):
     def child(self, depends_on: list[pulumi.Resource] | None = None) -> pulumi.ResourceOptions:
         return pulumi.ResourceOptions(parent=self, depends_on=depends_on or [])
 
-    def server(self, d: ContainerDefinition, network: docker.Network, depends_on: list[pulumi.Resource] | None = None) -> docker.Container:
+    def server(self, d: ContainerDefinition, network: docker.Network, depends_on: list[pulumi.Resource] | None = None,
+               child_name: str = "server") -> docker.Container:
         if d.image not in self._images:
             suffix = "" if not self._images else f"-{len(self._images)}"
             self._images[d.image] = image(f"{self._name}-image{suffix}", d.image, self.child())
-        data = volume(f"{self._name}-{d.service}-data", d, self.child())
-        return service_container(f"{self._name}-{d.service}", d, network, data,
+        data = volume(f"{self._name}-{child_name}-data", d, self.child())
+        return service_container(f"{self._name}-{child_name}", d, network, data,
                                  self.child([self._images[d.image], *(depends_on or [])]))
 
 

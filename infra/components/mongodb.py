@@ -28,7 +28,7 @@ class MongoReplicaSet(ServiceComponent):
     def __init__(self, name: str, args: MongoReplicaSetArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("datastack:index:MongoReplicaSet", name, opts)
         # Members start together; the set is formed by the job once all of them answer.
-        self.members = [self.server(m, args.network) for m in args.members]
+        self.members = [self.server(m, args.network, child_name=m.service) for m in args.members]
         self.init = job_container(f"{name}-init", args.init_job, args.network, self.child(self.members))
         self.hosts = [host for m in args.members for host in published(m)]
         self.replica_set = args.replica_set
