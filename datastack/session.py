@@ -38,8 +38,8 @@ class Session:
 
         return detect_toolchain(version, mongo_express_dir=mongo_express_dir(), python=runtime_python(state_root()))
 
-    def secrets(self, *, generate: bool = False) -> dict[str, str]:
-        return SecretStore(self.spec, self.state_dir, display(self.spec_path)).resolve_all(generate=generate)
+    def secrets(self, *, generate: bool = False, only: set[str] | None = None) -> dict[str, str]:
+        return SecretStore(self.spec, self.state_dir, display(self.spec_path)).resolve_all(generate=generate, only=only)
 
     def plan(self, secrets: dict[str, str], target: str = "local") -> Plan:
         return build_plan(self.spec, self.toolchain, secrets, self.state_dir, target=target)

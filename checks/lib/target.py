@@ -104,19 +104,7 @@ class Target:
 
 
 def _resolve(session: Session, only: set[str] | None) -> dict[str, str]:
-    if only is None:
-        return session.secrets()
-    from datastack.paths import display
-    from datastack.spec import SecretStore
-    from datastack.spec.common import GENERATE
-
-    store = SecretStore(session.spec, session.state_dir, display(session.spec_path))
-    generated = store._load_generated()  # no public per-secret resolver yet; see the issue 5 report
-    values = {}
-    for secret_id, ref in session.spec.secret_refs():
-        if secret_id in only:
-            values[secret_id] = generated.get(secret_id, "") if ref == GENERATE else store._resolve_reference(secret_id, ref)
-    return values
+    return session.secrets(only=only)
 
 
 def open_target(env: str | None, spec: Path | None, *, read_only: bool, samples: int | None) -> Target:

@@ -38,11 +38,14 @@ class SecretStore:
         self.path = state_dir / "secrets.json"
         self.spec_file = spec_file
 
-    def resolve_all(self, *, generate: bool = True) -> dict[str, str]:
+    def resolve_all(self, *, generate: bool = True, only: set[str] | None = None) -> dict[str, str]:
+        """Every secret of the spec, or just the ids in `only` (read-only runs resolve no more than they use)."""
         generated = self._load_generated()
         values: dict[str, str] = {}
         dirty = False
         for secret_id, ref in self.spec.secret_refs():
+            if only is not None and secret_id not in only:
+                continue
             if ref == GENERATE:
                 if secret_id not in generated:
                     if not generate:
