@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from checks.lib.postgres import reader_login
+from checks.lib.postgres import alembic_revision, reader_login
 
 
 @pytest.fixture(scope="module")
@@ -56,11 +56,6 @@ def test_alembic_at_head(target, connections, pg, postgres_database):
     _, _, settings = _migrator()
     head = script_directory(PROJECT_ROOT / db.alembic).get_current_head()
     conn = connections.postgres(reader_login(target, name), name)
-    table = settings.load_alembic_settings().version_table
-    exists = conn.execute("SELECT to_regclass(%s)", [f'"{db.schema_name}"."{table}"']).fetchone()[0]
-    current = None
-    if exists:
-        row = conn.execute(f'SELECT string_agg(version_num, \',\') FROM "{db.schema_name}"."{table}"').fetchone()
-        current = row[0]
+    current = alembic_revision(conn, db.schema_name, settings.load_alembic_settings().version_table)
     assert current == head, (f"postgres {name}: Alembic revision {current or 'none (never migrated)'} != head {head} "
                              f"— fix: {target.fix}")

@@ -38,3 +38,10 @@ def tables(conn, schema: str) -> list[str]:
                         "WHERE n.nspname = %s AND c.relkind IN ('r', 'p') AND c.relname NOT LIKE '\\_datastack%%' "
                         "ORDER BY 1", [schema]).fetchall()
     return [r[0] for r in rows]
+
+
+def alembic_revision(conn, schema: str, ledger: str) -> str | None:
+    """The database's Alembic revision(s), comma-joined; None when it was never migrated."""
+    if not conn.execute("SELECT to_regclass(%s)", [f'"{schema}"."{ledger}"']).fetchone()[0]:
+        return None
+    return conn.execute(f'SELECT string_agg(version_num, \',\') FROM "{schema}"."{ledger}"').fetchone()[0]
