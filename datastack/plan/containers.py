@@ -172,3 +172,9 @@ def container_endpoints(spec: EnvironmentSpec) -> Endpoints:
         hosts = [f"{n}:{CONTAINER_PORTS['mongodb']}" for n in names]
         single = len(names) == 1 and mongo.topology == "standalone" or mongo_uses_standin(spec)
     return internal_endpoints(spec, mongo_hosts=hosts, single_mongo=single)
+
+
+def listen_address_inside(role: str) -> tuple[str, int]:
+    """Where a server listens inside its container (checks over docker:// compare against this, not the
+    published 127.0.0.1 port of the plan)."""
+    return "0.0.0.0", CONTAINER_PORTS[role]

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# CI: the `ci` environment in containers, end to end. Fails on the first error; always tears down.
+#   1. Docker engine (docker.io) installed and dockerd answering     scripts/install-docker.sh
+#   2. offline images built, or reused when their recipe is unchanged  datastack images build
+#   3. up with the Docker engine, migrate, check (testinfra via docker://)
+#   4. down --purge (also when a step failed), so the machine is left clean
+# Needs root (dockerd, debootstrap). Run from anywhere; uses the repository this script lives in.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+ENV=ci
+step() { printf '\n== %s (%s)\n' "$1" "$(date +%T)"; }
+timed() { local start=$SECONDS; "$@"; echo "-- $* took $((SECONDS - start)) s"; }
+
+teardown() {
+  local status=$?
+  step "datastack down --env $ENV --purge"
+  datastack down --env "$ENV" --engine docker --purge || status=1
+  exit "$status"
+}
+
+step "install and start Docker"
+timed bash scripts/install-docker.sh
+
+step "offline images (reused when unchanged)"
+timed datastack images build
+
+trap teardown EXIT
+step "datastack up --env $ENV --engine docker"
+timed datastack up --env "$ENV" --engine docker
+step "second up: every container unchanged"
+timed datastack up --env "$ENV" --engine docker
+
+step "datastack migrate --env $ENV"
+timed datastack migrate --env "$ENV"
+
+step "datastack check --env $ENV"
+timed datastack check --env "$ENV"
