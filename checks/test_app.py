@@ -20,9 +20,7 @@ def _planned(target, app):
 def test_app_runs_as_planned(target, hosts, app):
     svc, ep = _planned(target, app)
     host = hosts(ep.testinfra_host)
-    health.assert_runs_as_declared_user(host, svc, target.up_fix)
-    health.assert_listens_only_on_declared_ports(host, svc, target.up_fix)
-    health.assert_config_files_safe(host, svc, target.up_fix)
+    health.assert_process_as_planned(host, svc, target)
 
 
 def test_app_health_reports_dependencies_up(target, app):

@@ -23,9 +23,7 @@ def express(target):
 
 def test_mongo_express_runs_as_planned(target, express, hosts):
     host = hosts(target.endpoints.mongo_express.testinfra_host)
-    health.assert_runs_as_declared_user(host, express, target.up_fix)
-    health.assert_listens_only_on_declared_ports(host, express, target.up_fix)
-    health.assert_config_files_safe(host, express, target.up_fix)
+    health.assert_process_as_planned(host, express, target)
 
 
 def test_mongo_express_requires_basic_auth(target, express):

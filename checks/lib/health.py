@@ -12,22 +12,34 @@ KEYFILE_MODE = 0o400
 SECRET_MODE = 0o600
 
 
-def assert_runs_as_declared_user(host, svc: ServicePlan, up_fix: str) -> None:
-    owner = _owner(host, svc, up_fix)
+def listening(svc: ServicePlan, in_container: bool) -> tuple[str, list[int]]:
+    """(bind, ports) the server itself uses: inside a container it listens on its own port on every
+    interface, and the plan's 127.0.0.1 ports are Docker's published side."""
+    if in_container:
+        from datastack.plan.containers import listen_address_inside
+
+        bind, port = listen_address_inside(svc.role)
+        return bind, [port]
+    return svc.bind, svc.ports
+
+
+def assert_runs_as_declared_user(host, svc: ServicePlan, up_fix: str, in_container: bool = False) -> None:
+    owner = _owner(host, svc, up_fix, in_container)
     user = host.process.get(pid=owner.pid).user
     assert user != "root", f"{svc.name} (pid {owner.pid}) runs as root — fix: run it as {svc.run_as} ('{up_fix}' does)"
     assert user == svc.run_as, f"{svc.name} (pid {owner.pid}) runs as {user}, declared {svc.run_as} — fix: '{up_fix}'"
 
 
-def assert_listens_only_on_declared_ports(host, svc: ServicePlan, up_fix: str) -> None:
-    owner = _owner(host, svc, up_fix)
+def assert_listens_only_on_declared_ports(host, svc: ServicePlan, up_fix: str, in_container: bool = False) -> None:
+    owner = _owner(host, svc, up_fix, in_container)
+    bind, ports = listening(svc, in_container)
     sockets = ports_of(host, process_tree(host, owner.pid))
-    declared = set(svc.ports)
+    declared = set(ports)
     extra = sorted({f"{s.address}:{s.port}" for s in sockets if s.port not in declared})
     assert not extra, (f"{svc.name} (pid {owner.pid}) also listens on {', '.join(extra)}; declared only "
                        f"{', '.join(map(str, sorted(declared)))} — fix: correct its config and '{up_fix}'")
-    wrong_bind = sorted({f"{s.address}:{s.port}" for s in sockets if s.address not in (svc.bind, "*") and svc.bind != "0.0.0.0"})
-    assert not wrong_bind, f"{svc.name} listens on {', '.join(wrong_bind)}, declared bind {svc.bind} — fix: '{up_fix}'"
+    wrong_bind = sorted({f"{s.address}:{s.port}" for s in sockets if s.address not in (bind, "*") and bind != "0.0.0.0"})
+    assert not wrong_bind, f"{svc.name} listens on {', '.join(wrong_bind)}, declared bind {bind} — fix: '{up_fix}'"
     missing = sorted(declared - {s.port for s in sockets})
     assert not missing, f"{svc.name} does not listen on declared port(s) {missing} — fix: '{up_fix}'"
 
@@ -49,12 +61,21 @@ def assert_config_files_safe(host, svc: ServicePlan, up_fix: str) -> None:
     assert not problems, f"{svc.name}: {'; '.join(problems)} — fix: '{up_fix}' rewrites its files with safe modes"
 
 
-def _owner(host, svc: ServicePlan, up_fix: str):
-    if not svc.ports:
+def assert_process_as_planned(host, svc: ServicePlan, target) -> None:
+    """The three process checks in one, for services checked in a single test (app, mongo-express)."""
+    in_container = target.plan.target == "container"
+    assert_runs_as_declared_user(host, svc, target.up_fix, in_container)
+    assert_listens_only_on_declared_ports(host, svc, target.up_fix, in_container)
+    assert_config_files_safe(host, svc, target.up_fix)
+
+
+def _owner(host, svc: ServicePlan, up_fix: str, in_container: bool):
+    bind, ports = listening(svc, in_container)
+    if not ports:
         pytest.skip(f"{svc.name} declares no port")
-    owner = owner_of_port(host, svc.ports[0])
+    owner = owner_of_port(host, ports[0])
     if owner is None:
-        pytest.fail(f"{svc.name}: nothing listens on {svc.bind}:{svc.ports[0]} — fix: '{up_fix}', then 'datastack status'",
+        pytest.fail(f"{svc.name}: nothing listens on {bind}:{ports[0]} — fix: '{up_fix}', then 'datastack status'",
                     pytrace=False)
     return owner
 
@@ -74,12 +95,12 @@ def process_checks(role: str, endpoint: str):
     def runs_as_its_own_user(target, hosts):
         host, services = planned(target, hosts)
         for svc in services:
-            assert_runs_as_declared_user(host, svc, target.up_fix)
+            assert_runs_as_declared_user(host, svc, target.up_fix, target.plan.target == "container")
 
     def listens_only_on_declared_ports(target, hosts):
         host, services = planned(target, hosts)
         for svc in services:
-            assert_listens_only_on_declared_ports(host, svc, target.up_fix)
+            assert_listens_only_on_declared_ports(host, svc, target.up_fix, target.plan.target == "container")
 
     def config_files_safe(target, hosts):
         host, services = planned(target, hosts)
