@@ -79,9 +79,12 @@ def register(app: typer.Typer) -> None:
         session = Session.open(env, spec)
         runner = engine_for(session, engine, session.secrets_or_masked())
         states = runner.status()
+        all_running = all(s.state == "running" for s in states)
         if as_json:
-            print_json({"environment": session.spec.name, "engine": runner.name,
+            print_json({"environment": session.spec.name, "engine": runner.name, "all_running": all_running,
                         "services": [s.__dict__ for s in states], "notes": runner.plan.notes})
+            if not all_running:
+                raise typer.Exit(1)
             return
         table = Table(title=f"{session.spec.name} ({runner.name} engine)")
         for column in ("service", "runs", "state", "pid", "ports", "config"):
@@ -94,7 +97,7 @@ def register(app: typer.Typer) -> None:
         console.print(table)
         for note in runner.plan.notes:
             console.print(f"[yellow]note:[/] {note}")
-        if any(s.state != "running" for s in states):
+        if not all_running:
             raise typer.Exit(1)
 
     @app.command()

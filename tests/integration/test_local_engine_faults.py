@@ -31,8 +31,9 @@ def test_port_taken_is_refused_before_anything_starts():
         assert done.returncode == 2
         assert f"port {env.spec.services.redis.port} (redis) is already in use" in done.stderr
         assert "fix:" in done.stderr and "Traceback" not in done.stderr
-        states = {s["name"]: s["state"] for s in json.loads(env.cli("status", "--json", check=False).stdout)["services"]}
-        assert set(states.values()) == {"stopped"}
+        status = env.cli("status", "--json", check=False)
+        states = {s["name"]: s["state"] for s in json.loads(status.stdout)["services"]}
+        assert set(states.values()) == {"stopped"} and status.returncode == 1
     finally:
         holder.close()
         env.destroy()

@@ -51,6 +51,7 @@ def test_killed_container_is_detected_and_replaced(ci_containers, docker_client)
     status = ci_containers.cli("status", "--engine", "docker", "--json", check=False)
     states = {s["name"]: s["state"] for s in json.loads(status.stdout)["services"]}
     assert states["postgres"] == "dead"
+    assert status.returncode == 1  # scripts can rely on the exit code, not only the JSON
     ci_containers.cli("up", "--engine", "docker")
     assert docker_client.containers.get("datastack-ci-postgres").status == "running"
     # Data survived on the volume: the app user still logs in.
