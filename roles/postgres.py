@@ -17,7 +17,7 @@ def plan_postgres(spec: EnvironmentSpec, ctx: PlanContext) -> list[ServicePlan]:
     if pg is None:
         return []
     layout = ctx.layout
-    conf, data, run = layout.conf_dir(SERVICE), layout.data_dir(SERVICE), layout.run_dir(SERVICE)
+    data, run = layout.data_dir(SERVICE), layout.run_dir(SERVICE)
     bind = pg.bind if layout.target == "local" else "0.0.0.0"
     hba = ctx.file(SERVICE, "pg_hba.conf", "postgres/pg_hba.conf.j2",
                    client_networks=[] if layout.target == "local" else ["samenet"])

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import shutil
 import time
-from pathlib import Path
 
 from ...endpoints import Endpoints
 from ...errors import RuntimeFailure, UserError
@@ -17,7 +16,7 @@ from ...plan import containers
 from ...plan.model import Plan
 from ...probes import tcp_open, wait_until_ready
 from ...spec import EnvironmentSpec
-from ..local.engine import ServiceState
+from ..base import Engine, ServiceState
 from .bootstrap import bootstrap_service
 from .definition import ENVIRONMENT_LABEL, ContainerDefinition, container_definitions
 from .files import files_archive
@@ -27,15 +26,11 @@ from .runtime import create_container, find_container, health_of, remove_contain
 STOP_TIMEOUT_S = 20
 
 
-class DockerEngine:
+class DockerEngine(Engine):
     name = "docker"
 
     def __init__(self, spec: EnvironmentSpec, plan: Plan, secrets: dict[str, str], say=lambda line: None):
-        self.spec = spec
-        self.plan = plan
-        self.secrets = secrets
-        self.say = say
-        self.state_dir = Path(plan.state_dir)
+        super().__init__(spec, plan, secrets, say)
         self.definitions = container_definitions(spec, plan)
         self._client = None
 

@@ -158,7 +158,6 @@ def postgres_init_job(spec: EnvironmentSpec, plan: Plan, secrets: dict[str, str]
     user = containers.image_user(spec, "postgres")
     script = DeliveredFile(f"{containers.CONF_DIR}/bootstrap.sql", postgres_bootstrap_sql(pg_plan.bootstrap, secrets),
                            0o400, user.uid, user.gid, True)
-    password = next(f for f in pg_plan.files if f.path.endswith("superuser.pw"))
     return JobDefinition(
         service="postgres-init",
         name=containers.container_name(plan.environment, "postgres-init"),

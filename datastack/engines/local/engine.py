@@ -11,9 +11,9 @@ import os
 import shutil
 import socket
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
+from ..base import Engine, ServiceState
 from ...bootstrap.mongodb import run_mongo_bootstrap, wait_for_members
 from ...bootstrap.postgres import run_postgres_bootstrap
 from ...endpoints import Endpoints
@@ -28,27 +28,11 @@ from .runtime import check_binaries, check_state_dir_reachable, chown_tree, ensu
 BOOTSTRAPPED = ".bootstrapped"
 
 
-@dataclass
-class ServiceState:
-    name: str
-    role: str
-    implementation: str
-    state: str  # running | stopped | dead (record says running, process is gone)
-    pid: int | None
-    ports: list[int]
-    config_current: bool | None
-    notes: list[str]
-
-
-class LocalEngine:
+class LocalEngine(Engine):
     name = "local"
 
     def __init__(self, spec: EnvironmentSpec, plan: Plan, secrets: dict[str, str], say=lambda line: None):
-        self.spec = spec
-        self.plan = plan
-        self.secrets = secrets
-        self.say = say
-        self.state_dir = Path(plan.state_dir)
+        super().__init__(spec, plan, secrets, say)
         self.drop_privileges = os.geteuid() == 0
 
     # ---- paths -------------------------------------------------------------------------------

@@ -21,7 +21,7 @@ def check_alembic_scripts(spec: EnvironmentSpec, spec_path: Path) -> None:
         script_dir = PROJECT_ROOT / db.alembic
         if not script_dir.is_dir():
             raise UserError(f"{field}: {db.alembic} does not exist", where=where,
-                            fix=f"create it (env.py, script.py.mako, versions/) or correct the path")
+                            fix="create it (env.py, script.py.mako, versions/) or correct the path")
         if not (script_dir / "env.py").is_file() or not (script_dir / "versions").is_dir():
             raise UserError(f"{field}: {db.alembic} is not an Alembic script directory", where=where,
                             fix="it needs env.py and versions/ (copy migrations/postgres/algo_trading as a start)")
