@@ -22,6 +22,7 @@ def pytest_addoption(parser):
     group = parser.getgroup("datastack", "datastack check suite")
     group.addoption("--datastack-env", default=None, help="environment name (a file in environments/)")
     group.addoption("--datastack-spec", default=None, help="any environment spec file")
+    group.addoption("--datastack-from-stack", default=None, help="endpoints from `pulumi stack output --json` (a file)")
     group.addoption("--read-only", action="store_true", default=False,
                     help="read-only credentials only, no writes (safe against production)")
     group.addoption("--samples", type=int, default=None, help="timed samples per latency probe (default: the spec's)")
@@ -49,7 +50,9 @@ def _target(config) -> Target:
         spec = Path(opts.datastack_spec) if opts.datastack_spec else None
         if spec is None and opts.datastack_env is None:
             raise pytest.UsageError("the check suite needs --datastack-env NAME or --datastack-spec FILE")
-        config._datastack_target = open_target(opts.datastack_env, spec, read_only=opts.read_only, samples=opts.samples)
+        from_stack = Path(opts.datastack_from_stack) if opts.datastack_from_stack else None
+        config._datastack_target = open_target(opts.datastack_env, spec, read_only=opts.read_only, samples=opts.samples,
+                                               from_stack=from_stack)
     return config._datastack_target
 
 

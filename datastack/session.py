@@ -19,11 +19,12 @@ from .spec.secrets import masked
 class Session:
     spec: EnvironmentSpec
     spec_path: Path
+    stack_outputs: Path | None = None  # `pulumi stack output --json` of a stack: its endpoints win
 
     @classmethod
-    def open(cls, env: str | None, spec: Path | None) -> "Session":
+    def open(cls, env: str | None, spec: Path | None, from_stack: Path | None = None) -> "Session":
         model, path = load_environment(env, spec)
-        return cls(model, path)
+        return cls(model, path, from_stack)
 
     @cached_property
     def state_dir(self) -> Path:
@@ -61,9 +62,36 @@ class Session:
         return planned_endpoints(self.spec, engine.name, mongo_standin=standin)
 
     def endpoints(self) -> Endpoints:
-        """What the last `up` recorded, else what the plan says it would be."""
+        """A Pulumi stack's outputs when given, else what the last `up` recorded, else what the plan says."""
+        if self.stack_outputs is not None:
+            return endpoints_from_stack(self.stack_outputs, self.spec.name)
         saved = Endpoints.load(self.state_dir / "endpoints.json")
         if saved is not None:
             return saved
         standin = not self.toolchain.mongod
         return planned_endpoints(self.spec, self.spec.engine, mongo_standin=standin)
+
+
+def endpoints_from_stack(path: Path, environment: str) -> Endpoints:
+    """Read the `endpoints` output of `pulumi stack output --json` (addresses only, no secrets)."""
+    import json
+
+    from pydantic import ValidationError
+
+    from .errors import UserError
+
+    fix = "write it with: pulumi stack output --json --stack <env> > FILE"
+    try:
+        outputs = json.loads(Path(path).read_text())
+    except OSError as exc:
+        raise UserError(f"cannot read stack outputs ({exc.strerror})", where=str(path), fix=fix) from None
+    except json.JSONDecodeError:
+        raise UserError("stack outputs are not JSON", where=str(path), fix=fix) from None
+    if not isinstance(outputs, dict) or not isinstance(outputs.get("endpoints"), dict):
+        raise UserError("stack outputs have no 'endpoints' object", where=str(path), fix=fix)
+    try:
+        return Endpoints.model_validate({"environment": environment, "engine": "pulumi", **outputs["endpoints"]})
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise UserError(f"endpoints.{where}: {first['msg']}", where=str(path), fix=fix) from None

@@ -107,8 +107,9 @@ def _resolve(session: Session, only: set[str] | None) -> dict[str, str]:
     return session.secrets(only=only)
 
 
-def open_target(env: str | None, spec: Path | None, *, read_only: bool, samples: int | None) -> Target:
-    return Target(Session.open(env, spec), read_only=read_only, samples=samples)
+def open_target(env: str | None, spec: Path | None, *, read_only: bool, samples: int | None,
+                from_stack: Path | None = None) -> Target:
+    return Target(Session.open(env, spec, from_stack), read_only=read_only, samples=samples)
 
 
 def first_user(spec_users, access: str):

@@ -60,6 +60,8 @@ def run_suite(session: Session, *, read_only: bool = False, samples: int | None 
               junit: Path | None = None, select: str | None = None, extra_args: list[str] | None = None) -> SuiteResult:
     args = [str(CHECKS_DIR), "--rootdir", str(CHECKS_DIR), "-c", str(CHECKS_DIR / "pytest.ini"),
             "--datastack-spec", str(session.spec_path), "-p", "no:terminal", "-p", "no:cacheprovider"]
+    if session.stack_outputs is not None:
+        args += ["--datastack-from-stack", str(session.stack_outputs)]
     if read_only:
         args.append("--read-only")
     if samples:

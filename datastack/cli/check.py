@@ -9,7 +9,7 @@ import typer
 
 from ..errors import UserError
 from ..session import Session
-from .common import EnvOption, SpecOption, console, handle_errors, say
+from .common import EnvOption, FromStackOption, SpecOption, console, handle_errors, say
 
 FileOption = Optional[Path]
 
@@ -23,16 +23,19 @@ def register(app: typer.Typer) -> None:
               json_file: Annotated[FileOption, typer.Option("--json", help="write every check and latency probe as JSON here")] = None,
               report: Annotated[FileOption, typer.Option("--report", help="write a Markdown runbook here: what failed, why, the fix")] = None,
               samples: Annotated[Optional[int], typer.Option("--samples", min=1, help="timed samples per latency probe")] = None,
-              select: Annotated[Optional[str], typer.Option("-k", help="only checks matching this pytest -k expression")] = None):
+              select: Annotated[Optional[str], typer.Option("-k", help="only checks matching this pytest -k expression")] = None,
+              from_stack: FromStackOption = None):
         """Verify the environment against its spec: health, users, drift, migrations, latency. Exit 0 pass, 1 fail, 2 usage."""
         from ..check import run_suite
         from ..check.reports import print_summary, write_json, write_markdown
 
-        session = Session.open(env, spec)
+        session = Session.open(env, spec, from_stack)
         for path in (junit, json_file, report):
             if path is not None and not path.resolve().parent.is_dir():
                 raise UserError(f"cannot write {path}: its directory does not exist", fix="create the directory or pick another path")
         say(f"checking {session.spec.name}{' read-only' if read_only else ''}")
+        # Fail on a bad stack file here, with one line, rather than inside the suite.
+        session.endpoints()
         result = run_suite(session, read_only=read_only, samples=samples, junit=junit, select=select)
         if not result.checks:
             raise UserError("no check was selected", fix="drop -k or correct the expression")

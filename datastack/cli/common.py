@@ -19,6 +19,8 @@ err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 EnvOption = Annotated[Optional[str], typer.Option("--env", "-e", help="environment name (a file in environments/)")]
 SpecOption = Annotated[Optional[Path], typer.Option("--spec", help="any environment spec file")]
+FromStackOption = Annotated[Optional[Path], typer.Option(
+    "--from-stack", help="endpoints from `pulumi stack output --json` of a stack (instead of the last `up`)")]
 JsonOption = Annotated[bool, typer.Option("--json", help="machine-readable output on stdout")]
 
 

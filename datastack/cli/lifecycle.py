@@ -13,7 +13,7 @@ from rich.table import Table
 from ..credentials import service_uri
 from ..errors import UserError
 from ..session import Session
-from .common import EnvOption, JsonOption, SpecOption, console, handle_errors, print_json, say
+from .common import EnvOption, FromStackOption, JsonOption, SpecOption, console, handle_errors, print_json, say
 
 ENGINES = ("local", "docker", "pulumi")
 
@@ -128,9 +128,10 @@ def register(app: typer.Typer) -> None:
     @handle_errors
     def uri(service: Annotated[str, typer.Argument(help="mongodb | postgres | redis")],
             env: EnvOption = None, spec: SpecOption = None,
-            as_user: Annotated[Optional[str], typer.Option("--as", help="user to connect as (default: the admin)")] = None):
+            as_user: Annotated[Optional[str], typer.Option("--as", help="user to connect as (default: the admin)")] = None,
+            from_stack: FromStackOption = None):
         """Print a connection URI with credentials (for scripts and on-call use)."""
-        session = Session.open(env, spec)
+        session = Session.open(env, spec, from_stack)
         print(service_uri(service, session.spec, session.endpoints(), session.secrets(), as_user))
 
     @app.command()

@@ -10,7 +10,7 @@ from rich.table import Table
 from ..errors import UserError
 from ..migrate.report import MigrateOptions, StoreReport
 from ..session import Session
-from .common import EnvOption, JsonOption, SpecOption, console, handle_errors, print_json, say
+from .common import EnvOption, FromStackOption, JsonOption, SpecOption, console, handle_errors, print_json, say
 
 migrate_app = typer.Typer(help="Migrate every store to the declared state (MongoDB, PostgreSQL, Redis).",
                           invoke_without_command=True, no_args_is_help=False)
@@ -25,13 +25,13 @@ def migrate(ctx: typer.Context, env: EnvOption = None, spec: SpecOption = None, 
             prune: Annotated[bool, typer.Option("--prune", help="drop live indexes the spec does not declare")] = False,
             repair: Annotated[bool, typer.Option("--repair", help="accept changed checksums of applied migrations")] = False,
             lock_timeout: Annotated[float, typer.Option(help="seconds to wait for another migrator")] = 60.0,
-            store: StoreOption = None):
+            store: StoreOption = None, from_stack: FromStackOption = None):
     """Migrate every store of the environment (when no sub-command is given)."""
     if ctx.invoked_subcommand is not None:
         return
     from ..migrate.stores import migrate_all
 
-    session = Session.open(env, spec)
+    session = Session.open(env, spec, from_stack)
     options = MigrateOptions(dry_run=dry_run, rebuild_indexes=rebuild_indexes, prune=prune, repair=repair,
                              lock_timeout_s=lock_timeout, progress=say)
     reports = migrate_all(session.spec, session.endpoints(), session.secrets(), options, only=store)
@@ -40,11 +40,12 @@ def migrate(ctx: typer.Context, env: EnvOption = None, spec: SpecOption = None, 
 
 @migrate_app.command("status")
 @handle_errors
-def status(env: EnvOption = None, spec: SpecOption = None, as_json: JsonOption = False):
+def status(env: EnvOption = None, spec: SpecOption = None, as_json: JsonOption = False,
+           from_stack: FromStackOption = None):
     """Each store's revision (current vs head) and what a migrate would change."""
     from ..migrate.stores import status_all
 
-    session = Session.open(env, spec)
+    session = Session.open(env, spec, from_stack)
     reports = status_all(session.spec, session.endpoints(), session.secrets())
     show_reports(reports, as_json, dry_run=True)
 
