@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -15,6 +16,8 @@ from .environment import EnvironmentSpec
 
 # Checks that need more than one model (files that must exist, schemas that must parse).
 # Each takes (spec, spec_path) and raises UserError; store packages append theirs.
+M = TypeVar("M", bound=BaseModel)
+
 CrossCheck = Callable[[EnvironmentSpec, Path], None]
 CROSS_CHECKS: list[CrossCheck] = []
 
@@ -42,11 +45,16 @@ def load_environment(env: str | None = None, spec: Path | None = None) -> tuple[
 
 
 def load_spec_file(path: Path) -> EnvironmentSpec:
+    return load_yaml_model(path, EnvironmentSpec, kind="spec", start_hint="start the file with 'name: <env>'")
+
+
+def load_yaml_model(path: Path, model: type[M], *, kind: str, start_hint: str, empty_ok: bool = False) -> M:
+    """Read a YAML file into a pydantic model; every problem is one line naming the file and the field."""
     where = display(path)
     try:
         text = Path(path).read_text()
     except OSError as exc:
-        raise UserError(f"cannot read spec ({exc.strerror})", where=where, fix="check the path") from None
+        raise UserError(f"cannot read {kind} ({exc.strerror})", where=where, fix="create it or correct the path") from None
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
@@ -54,12 +62,14 @@ def load_spec_file(path: Path) -> EnvironmentSpec:
         at = f"{where}:{mark.line + 1}:{mark.column + 1}" if mark else where
         problem = getattr(exc, "problem", None) or "malformed YAML"
         raise UserError(f"malformed YAML: {problem}", where=at, fix="fix the YAML syntax at that line") from None
+    if data is None and empty_ok:
+        data = {}
     if not isinstance(data, dict):
-        raise UserError("the spec must be a YAML mapping", where=where, fix="start the file with 'name: <env>'")
+        raise UserError(f"the {kind} must be a YAML mapping", where=where, fix=start_hint)
     try:
-        return EnvironmentSpec.model_validate(data)
+        return model.model_validate(data)
     except ValidationError as exc:
-        what, fix = describe_validation_error(exc, EnvironmentSpec)
+        what, fix = describe_validation_error(exc, model)
         raise UserError(what, where=where, fix=fix) from None
 
 

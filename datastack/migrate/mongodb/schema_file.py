@@ -7,13 +7,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
-from pydantic import ValidationError
-
 from ...errors import UserError
 from ...paths import PROJECT_ROOT, display
 from ...spec import EnvironmentSpec
-from ...spec.load import describe_validation_error
+from ...spec.load import load_yaml_model
 from .schema import DatabaseSchema
 
 # Every role MongoDB defines itself; anything else must be declared in a schema file.
@@ -30,24 +27,7 @@ def schema_path(ref: Path) -> Path:
 
 def load_database_schema(path: Path) -> DatabaseSchema:
     """Parse one schema file; any problem is one line naming the file and the path inside it."""
-    where = display(path)
-    try:
-        data = yaml.safe_load(path.read_text())
-    except OSError as exc:
-        raise UserError(f"cannot read schema ({exc.strerror})", where=where, fix="create it or correct the path") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        at = f"{where}:{mark.line + 1}:{mark.column + 1}" if mark else where
-        raise UserError(f"malformed YAML: {getattr(exc, 'problem', None) or exc}", where=at, fix="fix the YAML at that line") from None
-    if data is None:
-        data = {}
-    if not isinstance(data, dict):
-        raise UserError("a schema file must be a YAML mapping", where=where, fix="start it with 'collections:'")
-    try:
-        return DatabaseSchema.model_validate(data)
-    except ValidationError as exc:
-        what, fix = describe_validation_error(exc, DatabaseSchema)
-        raise UserError(what, where=where, fix=fix) from None
+    return load_yaml_model(path, DatabaseSchema, kind="schema", start_hint="start it with 'collections:'", empty_ok=True)
 
 
 def load_schemas(spec: EnvironmentSpec) -> dict[str, DatabaseSchema]:
