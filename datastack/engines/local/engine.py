@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import socket
+import subprocess
 import time
 from pathlib import Path
 
@@ -22,7 +23,7 @@ from ...plan.model import Plan, RenderedFile, ServicePlan
 from ...probes import tcp_open, wait_until_ready
 from ...spec import EnvironmentSpec
 from ...spec.secrets import write_private
-from .process import Record, is_alive, proc_stat, start_process, stop_process, tail
+from .process import Record, is_alive, proc_stat, run_as_kwargs, start_process, stop_process, tail
 from .runtime import check_binaries, check_state_dir_reachable, chown_tree, ensure_runtime, ensure_service_users
 
 BOOTSTRAPPED = ".bootstrapped"
@@ -113,22 +114,15 @@ class LocalEngine(Engine):
         write_private(secret_file, self.secrets[svc.init.secret_id] + "\n")
         chown_tree(self.service_dir(svc), svc.run_as)
         try:
-            import subprocess
-
-            kwargs = {}
-            if self.drop_privileges:
-                import pwd
-
-                entry = pwd.getpwnam(svc.run_as)
-                kwargs = {"user": entry.pw_uid, "group": entry.pw_gid, "extra_groups": []}
-            done = subprocess.run(svc.init.command, capture_output=True, text=True, cwd="/", **kwargs)
+            done = subprocess.run(svc.init.command, capture_output=True, text=True, cwd="/",
+                                  **run_as_kwargs(svc.run_as, self.drop_privileges))
         finally:
             secret_file.unlink(missing_ok=True)
         if done.returncode != 0:
             shutil.rmtree(data, ignore_errors=True)
             raise RuntimeFailure(f"{svc.name}: {Path(svc.init.command[0]).name} failed: {done.stderr.strip()[-300:]}")
 
-    def _start(self, svc: ServicePlan, command: list[str] | None = None, port: int | None = None) -> None:
+    def _start(self, svc: ServicePlan, command: list[str] | None = None, port: int | None = None) -> subprocess.Popen:
         command = command or svc.command
         proc = start_process(svc, command, self.log_path(svc), drop_to_user=self.drop_privileges)
         if command is svc.command:
@@ -145,7 +139,7 @@ class LocalEngine(Engine):
                 self.record_path(svc).unlink(missing_ok=True)
             raise
         self.say(f"{svc.name}: ready on {probe.port} in {took:.1f}s (pid {proc.pid})")
-        self._last_proc = proc
+        return proc
 
     def _probe_login(self, svc: ServicePlan) -> tuple[str | None, str | None]:
         if svc.role == "postgres":
@@ -157,8 +151,7 @@ class LocalEngine(Engine):
         port = free_port()
         command = [part.replace("{port}", str(port)) for part in svc.bootstrap_command]
         self.say(f"{svc.name}: first boot without auth on private port {port} to create users")
-        self._start(svc, command=command, port=port)
-        proc = self._last_proc
+        proc = self._start(svc, command=command, port=port)
         try:
             run_mongo_bootstrap("127.0.0.1", port, svc.bootstrap, self.secrets,
                                 admin_user=self.spec.services.mongodb.admin.name, say=self.say)

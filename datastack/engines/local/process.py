@@ -66,13 +66,18 @@ def service_env(plan: ServicePlan) -> dict[str, str]:
     return env
 
 
+def run_as_kwargs(user: str, drop_to_user: bool) -> dict:
+    """subprocess arguments that run a child as `user` (only when we are root and must drop)."""
+    if not drop_to_user:
+        return {}
+    entry = pwd.getpwnam(user)
+    return {"user": entry.pw_uid, "group": entry.pw_gid, "extra_groups": []}
+
+
 def start_process(plan: ServicePlan, command: list[str], log_file: Path, *, drop_to_user: bool) -> subprocess.Popen:
     log_file.parent.mkdir(parents=True, exist_ok=True)
     with open(log_file, "ab") as log:
-        kwargs = {}
-        if drop_to_user:
-            entry = pwd.getpwnam(plan.run_as)
-            kwargs = {"user": entry.pw_uid, "group": entry.pw_gid, "extra_groups": []}
+        kwargs = run_as_kwargs(plan.run_as, drop_to_user)
         return subprocess.Popen(
             command,
             cwd=plan.working_dir or None,
