@@ -45,9 +45,9 @@ def plan_redis(spec: EnvironmentSpec, ctx: PlanContext) -> list[ServicePlan]:
         acl_file=acl.path, protected_mode=layout.target == "local", databases=redis.databases, maxmemory=redis.maxmemory,
         maxmemory_policy=redis.maxmemory_policy, save_rules=redis.persistence.rdb, aof=redis.persistence.aof,
     )
-    binary = ctx.toolchain.redis_server if layout.target == "local" and ctx.toolchain.redis_server else "redis-server"
     if layout.target == "container":
         return [_container(spec, [conf, acl], str(layout.data_dir(SERVICE)))]
+    binary = ctx.toolchain.redis_server or "redis-server"
     return [
         ServicePlan(
             name=SERVICE,

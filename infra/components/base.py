@@ -31,6 +31,18 @@ class ServiceComponent(pulumi.ComponentResource):
                                  self.child([self._images[d.image], *(depends_on or [])]))
 
 
+class WebServiceComponent(ServiceComponent):
+    """A role that is one HTTP container (mongo-express, apps): the container and the URL it answers on."""
+
+    def __init__(self, type_token: str, name: str, server: ContainerDefinition, network: docker.Network,
+                 after: list[pulumi.Resource], opts: pulumi.ResourceOptions | None):
+        super().__init__(type_token, name, opts)
+        self.container = self.server(server, network, depends_on=after)
+        port = server.ports[0]
+        self.url = f"http://{port.host_ip}:{port.host_port}"
+        self.register_outputs({"url": self.url, "container": self.container.name, "container_id": self.container.id})
+
+
 def published(d: ContainerDefinition) -> list[str]:
     """host:port of each published port, as clients on the Docker host reach it."""
     return [f"{p.host_ip}:{p.host_port}" for p in d.ports]

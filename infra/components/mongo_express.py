@@ -9,7 +9,7 @@ import pulumi_docker as docker
 
 from datastack.engines.docker.definition import ContainerDefinition
 
-from .base import ServiceComponent
+from .base import WebServiceComponent
 
 
 @dataclass
@@ -19,10 +19,6 @@ class MongoExpressArgs:
     after: list[pulumi.Resource]  # MongoDB's users must exist before it logs in
 
 
-class MongoExpress(ServiceComponent):
+class MongoExpress(WebServiceComponent):
     def __init__(self, name: str, args: MongoExpressArgs, opts: pulumi.ResourceOptions | None = None):
-        super().__init__("datastack:index:MongoExpress", name, opts)
-        self.container = self.server(args.server, args.network, depends_on=args.after)
-        port = args.server.ports[0]
-        self.url = f"http://{port.host_ip}:{port.host_port}"
-        self.register_outputs({"url": self.url, "container": self.container.name, "container_id": self.container.id})
+        super().__init__("datastack:index:MongoExpress", name, args.server, args.network, args.after, opts)
