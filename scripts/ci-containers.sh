@@ -9,13 +9,16 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 ENV=ci
+# The project's own CLI, by the path setup.sh installed it at; the system's PATH for everything else.
+DATASTACK="$PWD/.venv/bin/datastack"
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 step() { printf '\n== %s (%s)\n' "$1" "$(date +%T)"; }
 timed() { local start=$SECONDS; "$@"; echo "-- $* took $((SECONDS - start)) s"; }
 
 teardown() {
   local status=$?
   step "datastack down --env $ENV --purge"
-  datastack down --env "$ENV" --engine docker --purge || status=1
+  "$DATASTACK" down --env "$ENV" --engine docker --purge || status=1
   exit "$status"
 }
 
@@ -23,16 +26,16 @@ step "install and start Docker"
 timed bash scripts/install-docker.sh
 
 step "offline images (reused when unchanged)"
-timed datastack images build
+timed "$DATASTACK" images build
 
 trap teardown EXIT
 step "datastack up --env $ENV --engine docker"
-timed datastack up --env "$ENV" --engine docker
+timed "$DATASTACK" up --env "$ENV" --engine docker
 step "second up: every container unchanged"
-timed datastack up --env "$ENV" --engine docker
+timed "$DATASTACK" up --env "$ENV" --engine docker
 
 step "datastack migrate --env $ENV"
-timed datastack migrate --env "$ENV"
+timed "$DATASTACK" migrate --env "$ENV"
 
 step "datastack check --env $ENV"
-timed datastack check --env "$ENV"
+timed "$DATASTACK" check --env "$ENV"
