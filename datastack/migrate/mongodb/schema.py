@@ -10,6 +10,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from .integrity import CriticalQuery, ReferenceSpec
 from .json_schema import check_json_schema
 
 # Index key directions we can compare faithfully through listIndexes ("text" is rewritten by the server).
@@ -154,6 +155,8 @@ class DatabaseSchema(SchemaModel):
     seeds: dict[str, list[dict[str, Any]]] = Field(
         default_factory=dict, description="collection -> documents, upserted by _id (declared fields are enforced)"
     )
+    queries: list[CriticalQuery] = Field(default_factory=list, description="critical queries and the index each must use")
+    references: list[ReferenceSpec] = Field(default_factory=list, description="collection.field -> collection._id")
 
     @field_validator("collections")
     @classmethod
