@@ -110,3 +110,62 @@ def test_changed_seed_value_fails_naming_the_field(env):
         _one(messages(result), "global_config")
     migrate(env)
     assert check(env, "-k", "seeds")[0] == 0
+
+
+def test_html_and_prometheus_reports_of_a_failing_run(env):
+    from prometheus_client.parser import text_string_to_metric_families
+
+    from tests.support.browser import ARTIFACTS, render
+
+    with _mongo(env) as client:
+        client["bot_core"]["sessions"].drop_index("session_token_1")
+    page, metrics = env.root / "report.html", env.root / "datastack.prom"
+    try:
+        code, result, output = check(env, "--html", str(page), "--prometheus", str(metrics))
+    finally:
+        migrate(env)
+    assert code == 1, output
+    text = page.read_text()
+    assert text.index('id="failures"') < text.index('id="checks"') < text.index('id="latency"') < text.index('id="design"')
+    assert "query session_by_token on sessions ran as COLLSCAN" in text and "<svg" in text and "budget " in text
+    assert "<script" not in text and "http://" not in text and "https://" not in text.replace("https://testnet", "")
+    for secret in env.secrets().values():
+        assert secret not in text and secret not in metrics.read_text()
+    console = render(page, ARTIFACTS / "check-report.png")
+    assert console == [], console
+    assert (ARTIFACTS / "check-report.png").stat().st_size > 10_000
+
+    families = {f.name: f for f in text_string_to_metric_families(metrics.read_text())}
+    assert families["datastack_check_ok"].samples[0].value == 0
+    results = families["datastack_check_result"].samples
+    assert len(results) == len(result["checks"])
+    failed = [s.labels["check"] for s in results if s.labels["outcome"] == "failed"]
+    assert any("session_by_token" in name for name in failed) and any("session_token_1" in name for name in failed)
+    quantiles = {(s.labels["probe"], s.labels["quantile"]) for s in families["datastack_latency_milliseconds"].samples}
+    assert {q for _, q in quantiles} == {"0.5", "0.95", "0.99", "1"}
+    drift = {s.labels["service"]: s.value for s in families["datastack_drift_failures"].samples}
+    assert drift["mongodb"] >= 2 and drift["postgres"] == 0
+    heads = {(s.labels["service"], s.labels["database"]): s.value for s in families["datastack_revision_at_head"].samples}
+    assert heads[("mongodb", "bot_core")] == 1 and heads[("postgres", "algo_trading")] == 1
+
+
+def test_the_console_check_sees_errors(tmp_path):
+    """The browser helper is not blind: a page that logs and throws is reported."""
+    from tests.support.browser import render
+
+    page = tmp_path / "broken.html"
+    page.write_text('<!DOCTYPE html><p>x</p><script>console.error("deliberate"); undefinedFunction();</script>')
+    console = render(page, tmp_path / "broken.png", width=400, height=300)
+    assert any("deliberate" in line for line in console) and any("undefinedFunction" in line for line in console)
+
+
+def test_unwritable_report_path_is_one_line_exit_2(env):
+    import subprocess
+    import sys
+
+    for option, path in (("--html", env.root), ("--prometheus", env.root / "missing" / "x.prom")):
+        done = subprocess.run([sys.executable, "-m", "datastack.cli", "check", "--spec", str(env.spec_path), option, str(path)],
+                              capture_output=True, text=True, timeout=60)
+        lines = [line for line in (done.stdout + done.stderr).splitlines() if line.strip()]
+        assert done.returncode == 2 and len(lines) == 1, done
+        assert option in lines[0] and str(path) in lines[0] and "fix:" in lines[0]
