@@ -18,7 +18,7 @@ def _mongo_queries(target: Target) -> list[tuple[str, Any]]:
 
 
 def _mongo_seeds(target: Target) -> list[tuple[str, Any]]:
-    return [(f"{db}.{coll}.{doc['_id']}", (db, coll, doc))
+    return [(f"{db}.{coll}.{doc['_id']}", (db, coll, doc, schema.managed_fields(coll, doc)))
             for db, schema in _schemas(target).items() for coll, docs in schema.seeds.items() for doc in docs]
 
 

@@ -169,3 +169,40 @@ def test_unwritable_report_path_is_one_line_exit_2(env):
         lines = [line for line in (done.stdout + done.stderr).splitlines() if line.strip()]
         assert done.returncode == 2 and len(lines) == 1, done
         assert option in lines[0] and str(path) in lines[0] and "fix:" in lines[0]
+
+
+def test_unmanaged_seed_fields_are_initial_values_only(env):
+    import subprocess
+    import sys
+
+    import yaml
+
+    from datastack.paths import PROJECT_ROOT
+
+    from .helpers import spec_variant
+
+    schema = yaml.safe_load((PROJECT_ROOT / "migrations/mongodb/bot_core/schema.yaml").read_text())
+    schema["managed_seed_fields"] = {"system_config": ["category", "maintenance_mode"]}
+    schema_file = env.root / "managed-schema.yaml"
+    schema_file.write_text(yaml.safe_dump(schema, sort_keys=False))
+    variant = spec_variant(env, "managed.yaml", lambda d: d["services"]["mongodb"]["databases"]["bot_core"].update(
+        schema=str(schema_file)))
+
+    def migrate_variant():
+        done = subprocess.run([sys.executable, "-m", "datastack.cli", "migrate", "--spec", str(variant)],
+                              capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stdout + done.stderr
+
+    with _mongo(env) as client:
+        config = client["bot_core"]["system_config"]
+        config.update_one({"_id": "global_config"}, {"$set": {"trading_enabled": True}})  # switched on by hand
+        assert check(env, "-k", "seeds", spec=variant)[0] == 0
+        code, result, _ = check(env, "-k", "seeds")  # every field managed: the hand change is drift
+        assert code == 1 and "trading_enabled is True, declared False" in _one(messages(result), "global_config")
+        migrate_variant()
+        assert config.find_one({"_id": "global_config"})["trading_enabled"] is True
+        config.delete_one({"_id": "global_config"})
+        migrate_variant()
+        restored = config.find_one({"_id": "global_config"})
+        assert restored["trading_enabled"] is False and restored["max_concurrent_trades"] == 100
+    migrate(env)
