@@ -158,3 +158,13 @@ def check_postgres_alembic(spec: EnvironmentSpec, path: Path) -> None:
 
 
 CROSS_CHECKS.append(check_postgres_alembic)
+
+
+def check_postgres_critical_queries(spec: EnvironmentSpec, path: Path) -> None:
+    """Critical queries beside the Alembic scripts name tables and indexes those scripts create."""
+    from ..migrate.postgres.critical_queries import check_critical_queries
+
+    check_critical_queries(spec, path)
+
+
+CROSS_CHECKS.append(check_postgres_critical_queries)
