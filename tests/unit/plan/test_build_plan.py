@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
 
 from datastack.plan import build_plan
 from datastack.plan.toolchain import Toolchain
@@ -47,7 +48,9 @@ def test_with_mongod_a_three_member_replica_set_with_keyfile(spec):
     keyfiles = [f for m in members for f in m.files if f.path.endswith("keyfile")]
     assert len(keyfiles) == 3 and all(f.mode == 0o400 and f.secret for f in keyfiles)
     conf = members[0].files[0].content
-    assert "replSetName: rs0" in conf and "authorization: enabled" in conf and "bindIp: 127.0.0.1" in conf
+    parsed = yaml.safe_load(conf)
+    assert parsed["replication"]["replSetName"] == "rs0" and parsed["security"]["authorization"] == "enabled"
+    assert parsed["net"]["bindIp"] == "127.0.0.1"
     initiate = members[-1].bootstrap[0]
     assert initiate.action == "mongo_initiate_replica_set"
     assert initiate.params["members"] == ["127.0.0.1:27117", "127.0.0.1:27118", "127.0.0.1:27119"]
@@ -70,11 +73,11 @@ def test_redis_acl_disables_default_and_hashes_passwords(spec):
     secrets = secrets_for(spec)
     redis = build_plan(spec, laptop(), secrets, STATE).service("redis")
     conf, acl = redis.files
-    assert "bind 127.0.0.1" in conf.content and "maxmemory-policy allkeys-lru" in conf.content
+    assert 'bind "127.0.0.1"' in conf.content and 'maxmemory-policy "allkeys-lru"' in conf.content
     assert acl.secret and acl.mode == 0o600
     lines = acl.content.splitlines()
     assert lines[0].startswith("user default off")
-    assert "~sess:*" in next(line for line in lines if line.startswith("user session_service "))
+    assert '"~sess:*"' in next(line for line in lines if line.startswith('user "session_service" '))
     assert not any(value in acl.content for value in secrets.values())  # only sha256 digests on disk
 
 
