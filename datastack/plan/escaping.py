@@ -74,6 +74,15 @@ def redis_arg(value: object) -> str:
     return '"' + "".join(out) + '"'
 
 
+def acl_word(value: object) -> str:
+    """One word of a Redis ACL file line. Redis splits those lines on spaces with no quoting at all,
+    so a word that holds a space, a control character or nothing cannot be written: refused."""
+    text = _plain(value, "ACL word")
+    if not text or any(ch.isspace() or not ch.isprintable() for ch in text):
+        raise UnsafeValue(f"an ACL word cannot be empty or hold spaces: {text[:40]!r}")
+    return text
+
+
 def pg_string(value: object) -> str:
     """A postgresql.conf string value: single-quoted, ' doubled and \\ escaped; no control characters
     (the configuration lexer has no escape for a newline)."""
@@ -137,6 +146,7 @@ FILTERS = {
     "yaml_string": double_quoted,
     "toml_string": double_quoted,
     "redis_arg": redis_arg,
+    "acl_word": acl_word,
     "pg_string": pg_string,
     "pg_setting": pg_setting,
     "pg_setting_name": pg_setting_name,
