@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from ..credentials import service_uri
@@ -50,7 +51,7 @@ def register(app: typer.Typer) -> None:
             ensure_mongo_express(session.spec, say)
         runner = engine_for(session, engine, secrets)
         for note in runner.plan.notes:
-            console.print(f"[yellow]note:[/] {note}")
+            console.print(f"[yellow]note:[/] {escape(note)}")
         outcome = runner.up(session.endpoints_for_engine(runner))
         for name, verb in outcome.items():
             colour = "dim" if verb == "unchanged" else "green"
@@ -96,7 +97,7 @@ def register(app: typer.Typer) -> None:
                           ",".join(map(str, s.ports)), config)
         console.print(table)
         for note in runner.plan.notes:
-            console.print(f"[yellow]note:[/] {note}")
+            console.print(f"[yellow]note:[/] {escape(note)}")
         if not all_running:
             raise typer.Exit(1)
 
@@ -148,9 +149,9 @@ def register(app: typer.Typer) -> None:
             print_json(data)
             return
         for note in shown.notes:
-            console.print(f"[yellow]note:[/] {note}")
+            console.print(f"[yellow]note:[/] {escape(note)}")
         for svc in data["services"]:
-            console.print(f"[bold]{svc['name']}[/] ({svc['implementation']}) as {svc['run_as']} on "
+            console.print(f"[bold]{escape(svc['name'])}[/] ({svc['implementation']}) as {escape(svc['run_as'])} on "
                           f"{svc['bind']}:{','.join(map(str, svc['ports']))}")
             console.print(f"  command: {' '.join(svc['command'])}", markup=False)
             for f in svc["files"]:
@@ -158,7 +159,7 @@ def register(app: typer.Typer) -> None:
             if svc["depends_on"]:
                 console.print(f"  after: {', '.join(svc['depends_on'])}")
             for step in svc["bootstrap"]:
-                console.print(f"  bootstrap: {step['action']} {step['target']}")
+                console.print(f"  bootstrap: {step['action']} {escape(step['target'])}")
 
     @app.command()
     @handle_errors
@@ -169,7 +170,7 @@ def register(app: typer.Typer) -> None:
         text = json.dumps(EnvironmentSpec.model_json_schema(by_alias=True), indent=2) + "\n"
         if output:
             output.write_text(text)
-            console.print(f"wrote {output}")
+            console.print(f"wrote {output}", markup=False)
         else:
             print(text, end="")
 

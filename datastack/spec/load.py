@@ -86,7 +86,7 @@ def load_yaml_model(path: Path, model: type[M], *, kind: str, start_hint: str, e
 def describe_validation_error(exc: ValidationError, model: type[BaseModel]) -> tuple[str, str]:
     """Turn pydantic's first error into 'file: path.to.field: problem — fix: ...'."""
     err = exc.errors()[0]
-    loc = ".".join(_part(p) for p in err["loc"])
+    loc = ".".join(_part(p) for p in err["loc"] if not _internal(p))
     kind = err["type"]
     if kind == "extra_forbidden":
         parent, _, key = loc.rpartition(".")
@@ -114,6 +114,12 @@ def _short(value: object) -> str:
     """A typed value for an error line: repr, cut to 60 characters so a 100,000-character name stays one line."""
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _internal(part: object) -> bool:
+    """pydantic's own steps in a location (dict keys, union branches, validators), not the user's field names."""
+    return isinstance(part, str) and (part in ("[key]", "str", "int", "float", "bool")
+                                      or part.startswith(("function-", "json-or-python", "lax-or-strict")))
 
 
 def _part(part: object) -> str:
@@ -154,12 +160,19 @@ def check_referenced_paths(spec: EnvironmentSpec, path: Path) -> None:
     s = spec.services
     refs = []
     if s.mongodb:
-        refs += [(f"services.mongodb.databases.{d}.schema", db.schema_file) for d, db in s.mongodb.databases.items()]
+        refs += [(f"services.mongodb.databases.{d}.schema", db.schema_file, Path.is_file, "a file")
+                 for d, db in s.mongodb.databases.items()]
     if s.postgres:
-        refs += [(f"services.postgres.databases.{d}.alembic", db.alembic) for d, db in s.postgres.databases.items()]
-    for field, ref in refs:
-        if ref is not None and not (PROJECT_ROOT / ref).exists():
+        refs += [(f"services.postgres.databases.{d}.alembic", db.alembic, Path.is_dir, "a directory")
+                 for d, db in s.postgres.databases.items()]
+    for field, ref, right_kind, kind in refs:
+        if ref is None:
+            continue
+        target = PROJECT_ROOT / ref
+        if not target.exists():
             raise UserError(f"{field}: {ref} does not exist", where=where, fix="create it or correct the path")
+        if not right_kind(target):
+            raise UserError(f"{field}: {ref} is not {kind}", where=where, fix="correct the path")
 
 
 CROSS_CHECKS.append(check_referenced_paths)

@@ -62,8 +62,15 @@ class MongoUser(Strict):
         return [MongoRoleGrant(role=r, db=database) if isinstance(r, str) else r for r in self.roles]
 
 
+def _schema_path(value: Path) -> Path:
+    # Only a YAML file may be named: an error about any other file could print a line of it (/etc/shadow).
+    if str(value) in ("", ".") or value.suffix not in (".yaml", ".yml") or ".." in value.parts:
+        raise ValueError("a schema is a .yaml file; fix: name the file, e.g. migrations/mongodb/<db>/schema.yaml")
+    return value
+
+
 class MongoDatabase(Strict):
-    schema_file: Path | None = Field(
+    schema_file: Annotated[Path, AfterValidator(_schema_path)] | None = Field(
         default=None, alias="schema", description="declarative schema (collections, indexes, seeds), relative to the project"
     )
     users: list[MongoUser] = Field(default_factory=list)

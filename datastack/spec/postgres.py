@@ -27,8 +27,14 @@ class PostgresGrant(Strict):
     access: Literal["app", "readonly"]
 
 
+def _alembic_path(value: Path) -> Path:
+    if str(value) in ("", ".") or ".." in value.parts:
+        raise ValueError("not an Alembic directory; fix: name its directory, e.g. migrations/postgres/<db>")
+    return value
+
+
 class PostgresDatabase(Strict):
-    alembic: Path | None = Field(default=None, description="Alembic script directory, relative to the project")
+    alembic: Annotated[Path, AfterValidator(_alembic_path)] | None = Field(default=None, description="Alembic script directory, relative to the project")
     schema_name: PostgresSchemaName = Field(default="public", description="schema the app and readonly roles use; owned by the owner")
     extensions: list[PostgresExtensionName] = Field(default_factory=list, description="CREATE EXTENSION in this database")
     users: list[PostgresUser] = Field(default_factory=list)
