@@ -14,6 +14,7 @@ from rich.table import Table
 from ..credentials import service_uri
 from ..errors import UserError
 from ..session import Session
+from ..state_dir import check_purgeable, claim as claim_state_dir
 from .common import EnvOption, FromStackOption, JsonOption, SpecOption, console, handle_errors, print_json, say
 
 ENGINES = ("local", "docker", "pulumi")
@@ -44,6 +45,7 @@ def register(app: typer.Typer) -> None:
         """Bring the environment up (idempotent: unchanged services are left running)."""
         started = time.monotonic()
         session = Session.open(env, spec)
+        claim_state_dir(session.state_dir, session.spec)  # before anything is written under it
         secrets = session.secrets(generate=True)
         if (engine or session.spec.engine) == "local":
             from ..engines.local.mongo_express import ensure_mongo_express
@@ -65,6 +67,8 @@ def register(app: typer.Typer) -> None:
              engine: Annotated[Optional[str], typer.Option(help="local | docker")] = None):
         """Stop the environment; data is kept unless --purge."""
         session = Session.open(env, spec)
+        if purge and session.state_dir.exists():
+            check_purgeable(session.state_dir, session.spec)  # refused before anything is stopped
         secrets = session.secrets_or_masked()
         runner = engine_for(session, engine, secrets)
         stopped = runner.down(purge=purge)
