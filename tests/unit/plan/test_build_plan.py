@@ -115,3 +115,16 @@ def test_every_template_starts_with_the_managed_header(spec):
             if f.template.endswith("keyfile.j2") or f.template.endswith("users.acl.j2"):
                 continue  # formats that allow no comment line
             assert f.content.startswith("# Managed by datastack"), f.template
+
+
+def test_the_standins_unauthenticated_first_boot_listens_on_loopback_only(spec):
+    """Whatever the spec's bind, the boot without auth (users not created yet) is never reachable from outside."""
+    import tomllib
+
+    exposed = spec.model_copy(update={"services": spec.services.model_copy(update={
+        "mongodb": spec.services.mongodb.model_copy(update={"bind": "0.0.0.0"})})})
+    mongo = build_plan(exposed, laptop(), secrets_for(exposed), STATE).by_role("mongodb")[0]
+    files = {Path(f.path).name: tomllib.loads(f.content) for f in mongo.files}
+    assert files["secantusd-bootstrap.toml"]["server"] == {**files["secantusd-bootstrap.toml"]["server"],
+                                                          "host": "127.0.0.1", "auth": False}
+    assert files["secantusd.toml"]["server"]["host"] == "0.0.0.0" and files["secantusd.toml"]["server"]["auth"] is True
