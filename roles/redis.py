@@ -26,7 +26,7 @@ class AclLine:
 def acl_lines(spec: EnvironmentSpec, secrets: dict[str, str]) -> list[AclLine]:
     redis = spec.services.redis
     admin = AclLine(redis.admin.name, _sha256(secrets["redis.admin"]), ["*"], ["*"], ["+@all"])
-    users = [AclLine(u.name, _sha256(secrets[f"redis.{u.name}"]), u.keys, u.channels, u.commands) for u in redis.users]
+    users = [AclLine(u.name, _sha256(secrets[f"redis.users.{u.name}"]), u.keys, u.channels, u.commands) for u in redis.users]
     return [admin, *users]
 
 

@@ -81,7 +81,7 @@ class Target:
         if s.postgres:
             ids |= {f"postgres.{db}.{u.name}" for db, d in s.postgres.databases.items() for u in d.users if u.access == "readonly"}
         if s.redis:
-            ids |= {f"redis.{u.name}" for u in s.redis.users if u.access == "readonly"}
+            ids |= {f"redis.users.{u.name}" for u in s.redis.users if u.access == "readonly"}
         return ids
 
     def require_admin(self, what: str) -> None:

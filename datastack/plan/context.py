@@ -37,8 +37,10 @@ class Layout:
         return self.service_dir(service) / "logs" / f"{service}.log" if self.target == "local" else None
 
     def run_dir(self, service: str) -> Path:
+        """Where the service itself writes runtime files (PostgreSQL's socket and lock file): owned by its user.
+        The local engine's own records live in <service>/run/, which stays root-owned."""
         if self.target == "local":
-            return self.service_dir(service) / "run"
+            return self.service_dir(service) / "socket"
         # The images create this directory for postgres' socket; nothing else needs one.
         return Path(containers.POSTGRES_SOCKET_DIR if containers.service_role(service) == "postgres" else "/run/datastack")
 

@@ -50,7 +50,7 @@ def desired_users(spec: RedisSpec, secrets: dict[str, str]) -> list[DesiredUser]
     ]
     for user in spec.users:
         rules = (*(f"~{k}" for k in user.keys), *(f"&{c}" for c in user.channels), "-@all", *user.commands)
-        users.append(DesiredUser(user.name, True, sha256(secrets[f"redis.{user.name}"]), rules))
+        users.append(DesiredUser(user.name, True, sha256(secrets[f"redis.users.{user.name}"]), rules))
     return users
 
 
