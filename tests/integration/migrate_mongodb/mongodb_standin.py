@@ -50,7 +50,9 @@ class MongoStandIn:
         return self
 
     def _launch(self, *, auth: bool) -> None:
-        args = ["secantusd-py", "--host", "127.0.0.1", "--port", str(self.port), "--storage-path", str(self.directory / "data")]
+        # By path beside this interpreter: the project's console scripts are not on a clean PATH.
+        server = str(Path(sys.executable).with_name("secantusd-py"))
+        args = [server, "--host", "127.0.0.1", "--port", str(self.port), "--storage-path", str(self.directory / "data")]
         log = open(self.directory / "server.log", "ab")
         self.process = subprocess.Popen(args + (["--auth"] if auth else []), stdout=log, stderr=log)
         deadline = time.monotonic() + 15
