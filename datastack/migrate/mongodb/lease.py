@@ -22,12 +22,12 @@ from __future__ import annotations
 
 import os
 import socket
-import threading
 import time
 import uuid
 from datetime import UTC, datetime
 
 from ...errors import RuntimeFailure
+from ..renewal import Renewer
 
 STATE_DATABASE = "_datastack"  # administrators only: the lease and the ledger of every database
 LEASES = "leases"
@@ -61,9 +61,7 @@ class Lease:
         self.run_id = uuid.uuid4().hex
         self.token: int | None = None
         self.owner = {"host": socket.gethostname(), "pid": os.getpid(), "run_id": self.run_id}
-        self._stop = threading.Event()
-        self._lost = threading.Event()
-        self._renewer: threading.Thread | None = None
+        self._renewer = Renewer(self._renew, lease_s, name=f"lease-{database}")
 
     def __enter__(self) -> "Lease":
         self.acquire()
@@ -88,13 +86,12 @@ class Lease:
                 self.say(f"{self.database}: waiting for the lock held by {_describe(holder)}")
                 last_said = now
             time.sleep(POLL_S)
-        self._renewer = threading.Thread(target=self._renew_loop, name=f"lease-{self.database}", daemon=True)
         self._renewer.start()
 
     def fence(self) -> None:
         """Before every write: renew on the server, and stop at once unless this run still holds the lease."""
-        if self._lost.is_set() or not self._renew():
-            self._lost.set()
+        if self._renewer.lost.is_set() or not self._renew():
+            self._renewer.lost.set()
             raise self.lost()
 
     check = fence  # the name the step loops used before fencing
@@ -105,9 +102,7 @@ class Lease:
                          fix="run migrate again: it will find what the other migrator finished")
 
     def release(self) -> None:
-        self._stop.set()
-        if self._renewer is not None:
-            self._renewer.join(timeout=2)
+        self._renewer.stop()
         try:
             self.collection.delete_one({"_id": self.database, "run_id": self.run_id, "token": self.token})
         except Exception:  # noqa: BLE001 - the lease expires by itself; never mask the run's own error
@@ -134,15 +129,6 @@ class Lease:
         result = self.collection.update_one({"_id": self.database, "run_id": self.run_id, "token": self.token},
                                             [{"$set": {"expires_at": {"$add": ["$$NOW", self.lease_ms]}}}])
         return result.matched_count == 1
-
-    def _renew_loop(self) -> None:
-        while not self._stop.wait(self.lease_ms / 3000):
-            try:
-                if not self._renew():
-                    self._lost.set()
-                    return
-            except Exception:  # noqa: BLE001 - a missed renewal is retried; expiry is a lease away
-                continue
 
 
 def _describe(holder: dict) -> str:

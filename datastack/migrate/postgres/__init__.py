@@ -7,6 +7,7 @@ current and head revision. Nothing heavy is imported until a function runs.
 from __future__ import annotations
 
 from ...endpoints import Endpoints
+from ...errors import RuntimeFailure
 from ...paths import PROJECT_ROOT
 from ...spec import EnvironmentSpec
 from ..report import MigrateOptions, StoreReport
@@ -17,6 +18,20 @@ __all__ = ["migrate_postgres", "postgres_status"]
 
 def migrate_postgres(spec: EnvironmentSpec, endpoints: Endpoints, secrets: dict[str, str],
                      options: MigrateOptions) -> list[StoreReport]:
+    import psycopg
+    from sqlalchemy.exc import OperationalError
+
+    try:
+        return _migrate(spec, endpoints, secrets, options)
+    except (psycopg.OperationalError, OperationalError) as exc:
+        # The server went away mid-run (crash, restart, network): every finished step is committed.
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        raise RuntimeFailure(f"postgres: the server dropped the connection during the migration ({reason})",
+                             fix="check it is up ('datastack status') and run migrate again: it resumes where this stopped") from None
+
+
+def _migrate(spec: EnvironmentSpec, endpoints: Endpoints, secrets: dict[str, str],
+             options: MigrateOptions) -> list[StoreReport]:
     from .alembic_runner import upgrade_database
     from .connect import connect, engine_for, open_sqlalchemy
     from .extensions import extension_steps
