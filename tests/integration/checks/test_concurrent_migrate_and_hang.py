@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from tests.support.environments import create_environment
+from tests.support.environments import throwaway_environment
 
 from .helpers import check, messages, without_mongo_express
 
@@ -24,11 +24,8 @@ HANG_BUDGET_S = 60  # the suite alone takes ~10 s; a hang costs one driver timeo
 
 @pytest.fixture(scope="module")
 def fresh_env():
-    env = create_environment("datastack-concurrent-", mutate=without_mongo_express)
-    try:
+    with throwaway_environment("datastack-concurrent-", mutate=without_mongo_express) as env:
         yield env
-    finally:
-        env.destroy()
 
 
 def test_three_migrators_on_a_fresh_environment_all_exit_0_and_every_store_is_complete(fresh_env):
