@@ -85,3 +85,22 @@ def _wait_for_first_mongo_connection(env, pid: int, suite: subprocess.Popen) -> 
             return
         time.sleep(0.05)
     raise AssertionError("the check suite never connected to MongoDB")
+
+
+def test_check_fails_when_an_application_user_can_reach_the_ledger(fresh_env):
+    import pymongo
+
+    fresh_env.cli("migrate")
+    readonly = next(u.name for u in fresh_env.spec.services.mongodb.databases["bot_core"].users if u.access == "readonly")
+    grant = [{"role": "readWrite", "db": "_datastack"}]
+    with pymongo.MongoClient(fresh_env.uri("mongodb")) as admin:
+        admin.bot_core.command("grantRolesToUser", readonly, roles=grant)
+        try:
+            code, report, output = check(fresh_env, "-k", "ledger_or_lease")
+        finally:
+            admin.bot_core.command("revokeRolesFromUser", readonly, roles=grant)
+    failed = messages(report)
+    assert code == 1 and len(failed) == 4, output  # read and write, ledger and lease
+    assert all(f"bot_core.{readonly} (readonly) can" in m and "_datastack." in m and " — fix: " in m for m in failed.values())
+    code, report, output = check(fresh_env, "-k", "ledger_or_lease")
+    assert code == 0 and report["counts"]["passed"] == 4, output

@@ -156,3 +156,42 @@ def test_lease_of_a_dead_local_process_is_taken_over_only_after_expiry(make_env,
     with pytest.raises(RuntimeFailure, match="still holds the lock"):
         migrate_mongodb(*env, MigrateOptions(lock_timeout_s=1))
     assert "a" not in admin[db_name].list_collection_names()
+
+
+def test_a_client_clock_far_ahead_cannot_take_a_live_lease(make_env, admin, db_name, monkeypatch):
+    """Expiry is judged by the server's clock: an operator whose laptop runs an hour ahead still waits."""
+    import datastack.migrate.mongodb.lease as lease_module
+
+    class SkewedClock(datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return datetime.now(tz) + timedelta(hours=1)
+
+    monkeypatch.setattr(lease_module, "datetime", SkewedClock)
+    env = make_env("collections:\n  a: {}\n")
+    _hold_lease(admin, db_name, "elsewhere", 1, 60)
+    with pytest.raises(RuntimeFailure, match="still holds the lock"):
+        migrate_mongodb(*env, MigrateOptions(lock_timeout_s=1))
+
+
+@pytest.mark.parametrize("access", ["app", "readonly"])
+def test_application_users_are_refused_on_the_ledger_and_the_lease(bot_core_env, mongo, admin, db_name, access):
+    from pymongo import MongoClient
+    from pymongo.errors import OperationFailure
+
+    spec, endpoints, secrets = bot_core_env
+    migrate_mongodb(spec, endpoints, secrets, MigrateOptions())
+    user = f"{db_name}_{access}"
+    password = secrets[f"mongodb.{db_name}.{user}"]
+    with MongoClient(f"mongodb://{user}:{password}@{mongo.host}/?authSource={db_name}&directConnection=true",
+                     serverSelectionTimeoutMS=5000) as client:
+        assert client[db_name].list_collection_names()  # the login works on its own database
+        for collection in (LEDGER, LEASES):
+            state = client[STATE_DATABASE][collection]
+            for attempt in (lambda: state.find_one({}),
+                            lambda: state.insert_one({"_id": db_name, "run_id": "forged", "expires_at": datetime(2100, 1, 1)}),
+                            lambda: state.update_many({}, {"$set": {"state": "applied"}})):
+                with pytest.raises(OperationFailure) as refused:
+                    attempt()
+                assert refused.value.code == 13
+    assert admin[STATE_DATABASE][LEASES].find_one({"run_id": "forged"}) is None
