@@ -181,6 +181,8 @@ def test_application_users_are_refused_on_the_ledger_and_the_lease(bot_core_env,
 
     spec, endpoints, secrets = bot_core_env
     migrate_mongodb(spec, endpoints, secrets, MigrateOptions())
+    assert admin[STATE_DATABASE][LEDGER].count_documents({"database": db_name}) == 1  # Bot Core's 0001 is there...
+    assert not [c for c in admin[db_name].list_collection_names() if "datastack" in c]  # ...and nothing in the app's db
     user = f"{db_name}_{access}"
     password = secrets[f"mongodb.{db_name}.{user}"]
     with MongoClient(f"mongodb://{user}:{password}@{mongo.host}/?authSource={db_name}&directConnection=true",
@@ -195,3 +197,42 @@ def test_application_users_are_refused_on_the_ledger_and_the_lease(bot_core_env,
                     attempt()
                 assert refused.value.code == 13
     assert admin[STATE_DATABASE][LEASES].find_one({"run_id": "forged"}) is None
+
+
+def _expire(admin, db_name):
+    """What the server's clock does to a lease whose owner stopped renewing, without the wait."""
+    admin[STATE_DATABASE][LEASES].update_one({"_id": db_name}, {"$set": {"expires_at": datetime(2000, 1, 1)}})
+
+
+def test_a_lease_taken_over_fails_the_old_owners_next_fence(admin, db_name):
+    from datastack.migrate.mongodb.lease import Lease, LeaseLost
+
+    old = Lease(admin, db_name, timeout_s=1, lease_s=30).__enter__()
+    try:
+        _expire(admin, db_name)
+        with Lease(admin, db_name, timeout_s=1, lease_s=30) as new:
+            assert new.token == old.token + 1
+            with pytest.raises(LeaseLost, match="lost its lease"):
+                old.fence()  # the renewer (every 10 s) has not noticed yet: the fence asks the server
+    finally:
+        old.release()
+
+
+def test_a_stale_ledger_write_cannot_overwrite_the_new_owners_entry(admin, db_name):
+    """The write that slipped between a fence and a pause: the ledger itself refuses an older token."""
+    from datastack.migrate.mongodb.lease import Lease, LeaseLost
+    from datastack.migrate.mongodb.versions import _fenced_write
+
+    db = admin[db_name]
+    old = Lease(admin, db_name, timeout_s=1, lease_s=30).__enter__()
+    try:
+        _fenced_write(db, "0001_x", old, {"$set": {"database": db_name, "name": "0001_x", "state": "applying"}})
+        _expire(admin, db_name)
+        with Lease(admin, db_name, timeout_s=1, lease_s=30) as new:
+            _fenced_write(db, "0001_x", new, {"$set": {"state": "applied"}})
+            with pytest.raises(LeaseLost):
+                _fenced_write(db, "0001_x", old, {"$set": {"state": "applying"}})
+    finally:
+        old.release()
+    entry = admin[STATE_DATABASE][LEDGER].find_one({"database": db_name, "name": "0001_x"})
+    assert (entry["state"], entry["token"]) == ("applied", new.token)
