@@ -124,3 +124,33 @@ def test_three_migrators_at_once_all_succeed(redis_env, clean_run):
     assert _neutral(live_state(redis_env), redis_env) == clean_run[0]
     applied = sorted(len(json.loads(out)["applied"]) for out, _ in results)
     assert applied[:2] == [0, 0] and applied[2] > 0  # one applied everything; the others found it done under the lock
+
+
+def test_a_held_lock_makes_a_migrator_wait_then_stop_without_writing(redis_env):
+    from datastack.errors import RuntimeFailure
+
+    admin = redis_env.client("admin")
+    try:
+        admin.set(LOCK_KEY, "another-migrator", px=60_000)
+        users_before = sorted(admin.acl_users())
+        with pytest.raises(RuntimeFailure, match="another migrator held the migration lock"):
+            migrate_redis(redis_env.spec, redis_env.endpoints, redis_env.secrets, MigrateOptions(lock_timeout_s=1))
+        assert sorted(admin.acl_users()) == users_before and admin.config_get("maxmemory")["maxmemory"] == "0"
+    finally:
+        admin.close()
+
+
+def test_a_lock_taken_over_fails_the_old_owners_next_fence(redis_env):
+    from datastack.errors import RuntimeFailure
+    from datastack.migrate.redis.lock import RedisLease
+
+    admin = redis_env.client("admin")
+    try:
+        with RedisLease(admin, timeout_s=1, lease_s=30) as lease:
+            lease.fence()
+            admin.set(LOCK_KEY, "the-next-migrator", px=30_000)  # our key expired while paused; another took it
+            with pytest.raises(RuntimeFailure, match="lost its migration lock"):
+                lease.fence()
+        assert admin.get(LOCK_KEY) == "the-next-migrator"  # releasing never deletes another's lock
+    finally:
+        admin.close()
