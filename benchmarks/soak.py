@@ -129,6 +129,16 @@ def footprint(stores: Stores) -> dict:
     }
 
 
+def grew(before, after) -> bool:
+    """A leak is growth: a count that went up, or an entry that appeared (threads still winding down
+    after cycle 1 may make a count go down, which is no leak)."""
+    if isinstance(before, dict):
+        return any(grew(before[k], after.get(k, before[k])) for k in before) or bool(set(after) - set(before))
+    if isinstance(before, list):
+        return bool(set(after) - set(before))
+    return after > before
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--cycles", type=int, default=100)
@@ -150,7 +160,7 @@ def main() -> int:
         spec, endpoints, secrets = env.spec, env.endpoints(), env.secrets()
         print(f"environment up and migrated in {time.monotonic() - started:.1f} s ({env.spec_path})")
         stores = Stores(env)
-        baseline = None
+        baseline, reported = None, 0
         try:
             for cycle in range(1, args.cycles + 1):
                 t = time.perf_counter()
@@ -164,7 +174,8 @@ def main() -> int:
                                        "--samples", str(args.samples)], capture_output=True, text=True, timeout=300)
                 timings["check"].append(time.perf_counter() - t)
                 if done.returncode != 0:
-                    failures.append(f"cycle {cycle}: check exited {done.returncode}: {done.stdout[-800:]}")
+                    failed = [line for line in done.stdout.splitlines() if line.startswith("✗")] or [done.stdout[-800:]]
+                    failures.append(f"cycle {cycle}: check exited {done.returncode}: {'; '.join(failed)[:1500]}")
 
                 t = time.perf_counter()
                 what = pick.choice(DRIFTS)(stores)
@@ -177,6 +188,9 @@ def main() -> int:
 
                 if cycle == 1:
                     baseline = footprint(stores)
+                for failure in failures[reported:]:
+                    print(f"FAIL {failure}", flush=True)
+                reported = len(failures)
                 if cycle % 10 == 0 or cycle == args.cycles:
                     print(f"cycle {cycle}/{args.cycles}: {len(failures)} failure(s); last drift: {what}", flush=True)
             final = footprint(stores)
@@ -188,7 +202,7 @@ def main() -> int:
     for step, values in timings.items():
         print(f"{step:<18} {percentile(values, 50):8.3f} {percentile(values, 99):8.3f} {max(values):8.3f}")
     print(f"after cycle 1: {baseline}\nat the end:    {final}")
-    leaks = [key for key in final if final[key] != baseline[key]]
+    leaks = [key for key in final if grew(baseline[key], final[key])]
     for key in leaks:
         failures.append(f"leak: {key} went from {baseline[key]} to {final[key]}")
     for failure in failures[:20]:
