@@ -39,8 +39,9 @@ class LeaseLost(RuntimeFailure):
     """Another migrator took the lease over (this one paused or stalled past its expiry)."""
 
 
-def leases(client):
-    return client[STATE_DATABASE][LEASES]
+def leases(client, write_concern=None):
+    """On a replica set pass majority: a lease acknowledged by one member alone could vanish in a failover."""
+    return client.get_database(STATE_DATABASE, write_concern=write_concern)[LEASES]
 
 
 def server_now(client) -> datetime:
@@ -51,9 +52,9 @@ def server_now(client) -> datetime:
 
 class Lease:
     def __init__(self, client, database: str, *, timeout_s: float, lease_s: float = DEFAULT_LEASE_S,
-                 say=lambda line: None):
+                 say=lambda line: None, write_concern=None):
         self.client = client
-        self.collection = leases(client)
+        self.collection = leases(client, write_concern)
         self.database = database
         self.timeout_s = timeout_s
         self.lease_ms = int(lease_s * 1000)
@@ -93,8 +94,6 @@ class Lease:
         if self._renewer.lost.is_set() or not self._renew():
             self._renewer.lost.set()
             raise self.lost()
-
-    check = fence  # the name the step loops used before fencing
 
     def lost(self) -> LeaseLost:
         return LeaseLost(f"{self.database}: this migrator lost its lease (paused past its expiry while another "

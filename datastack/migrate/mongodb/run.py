@@ -86,7 +86,8 @@ def migrate_database(client, target: Target, options: MigrateOptions, *, replica
     if options.dry_run or not (plan.steps or todo.to_apply or todo.checksum_changed):
         return _fill(report, plan, todo, files, applied=[], client=client, target=target)
     writer = Writer(client, target.name, replica_set=replica_set)
-    with Lease(client, target.name, timeout_s=options.lock_timeout_s, lease_s=lease_s, say=options.say) as lease:
+    with Lease(client, target.name, timeout_s=options.lock_timeout_s, lease_s=lease_s, say=options.say,
+               write_concern=writer.db.write_concern) as lease:
         if versions.adopt_legacy_ledger(writer.db, lease):
             options.say(f"{target.name}: moved the ledger to {versions.STATE_DATABASE}.{versions.LEDGER}")
         plan, todo = _plan(client, target, files, options)  # again: the job may be done by now
@@ -181,7 +182,8 @@ def roll_back_database(client, target: Target, to: str, options: MigrateOptions,
     undo = _to_undo(ledger, to, by_name, target)
     report.planned = [_migration_change(target.name, n, "rollback_migration") for n in undo]
     if not options.dry_run and undo:
-        with Lease(client, target.name, timeout_s=options.lock_timeout_s, lease_s=lease_s, say=options.say) as lease:
+        with Lease(client, target.name, timeout_s=options.lock_timeout_s, lease_s=lease_s, say=options.say,
+                   write_concern=writer.db.write_concern) as lease:
             versions.adopt_legacy_ledger(writer.db, lease)
             undo = _to_undo(versions.read_ledger(writer.db), to, by_name, target)  # again, under the lock
             for name in undo:
