@@ -173,7 +173,7 @@ def test_server_killed_mid_migration_then_restarted_a_rerun_converges(matrix_sch
     server = MongoStandIn(tmp_path_factory.mktemp("doomed")).start()
     try:
         env = environment(server.port, "matrix_clean", matrix_schema)
-        proc = migrator(env, tmp_path, "--connect-timeout", "2", slow_s=30)
+        proc = migrator(env, tmp_path, "--connect-timeout", "2", slow_s=3)  # inside up() when the server dies
         client = server.admin_client()
         wait_until(lambda: client[STATE_DATABASE][LEDGER].find_one({"state": "applying"}) is not None)
         client.close()
