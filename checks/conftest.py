@@ -56,6 +56,19 @@ def _target(config) -> Target:
     return config._datastack_target
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    """A server that stops answering mid-run: one clear line for this check, and the later ones fail at once."""
+    try:
+        return (yield)
+    except Exception as exc:
+        connections = item.funcargs.get("connections")
+        message = connections.stopped_answering(exc) if connections is not None else None
+        if message is None:
+            raise
+        pytest.fail(message, pytrace=False)
+
+
 def pytest_generate_tests(metafunc):
     for name in metafunc.fixturenames:
         if name in PARAMETERS:

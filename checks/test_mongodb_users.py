@@ -87,9 +87,9 @@ def test_app_users_cannot_drop_databases_or_manage_users(target, connections, mo
 
 
 def test_wrong_password_is_refused(target, connections, mongo_spec):
-    from pymongo.errors import OperationFailure
-
     from dataclasses import replace
+
+    from pymongo.errors import AutoReconnect, OperationFailure
 
     db, user = next(((db, u) for db, d in mongo_spec.databases.items() for u in d.users
                      if not target.read_only or u.access == "readonly"), (None, None))
@@ -102,7 +102,7 @@ def test_wrong_password_is_refused(target, connections, mongo_spec):
         client.admin.command("ping")
         with pytest.raises(OperationFailure):
             client[db].list_collection_names()
-    except pytest.fail.Exception:
+    except (pytest.fail.Exception, AutoReconnect):  # a server that stops answering is reported by the conftest hook
         raise
     except Exception as exc:  # pymongo raises on auth at first use; anything but auth failure is a finding
         if "Authentication failed" not in str(exc) and getattr(exc, "code", None) != 18:

@@ -34,7 +34,20 @@ timed "$DATASTACK" up --env "$ENV" --engine docker
 step "second up: every container unchanged"
 timed "$DATASTACK" up --env "$ENV" --engine docker
 
-step "datastack migrate --env $ENV"
+step "three datastack migrate --env $ENV started together (each store serialises them; all must exit 0)"
+migrate_logs=$(mktemp -d)
+pids=()
+for i in 1 2 3; do
+  "$DATASTACK" migrate --env "$ENV" > "$migrate_logs/$i.log" 2>&1 &
+  pids+=("$!")
+done
+for i in 0 1 2; do
+  if ! wait "${pids[$i]}"; then
+    echo "migrator $((i + 1)) failed:"; cat "$migrate_logs/$((i + 1)).log"; exit 1
+  fi
+done
+rm -rf "$migrate_logs"
+step "datastack migrate --env $ENV again: nothing to do"
 timed "$DATASTACK" migrate --env "$ENV"
 
 step "datastack check --env $ENV"

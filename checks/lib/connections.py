@@ -32,6 +32,19 @@ class Connections:
                                f"— fix: start it with '{self.target.up_fix}' and look at 'datastack status'")
         pytest.fail(self._down[service], pytrace=False)
 
+    def stopped_answering(self, exc: BaseException) -> str | None:
+        """When `exc` is a driver timing out or losing a server mid-check: mark that service down, so every
+        later check of it fails at once, and return the one-line failure. None for any other error."""
+        service = _lost_service(exc)
+        if service is None:
+            return None
+        ep = self.target.endpoints
+        where = {"mongodb": lambda: ",".join(ep.mongodb.hosts), "postgres": lambda: f"{ep.postgres.host}:{ep.postgres.port}",
+                 "redis": lambda: f"{ep.redis.host}:{ep.redis.port}"}[service]()
+        self._down[service] = (f"{service} at {where} stopped answering during the check: {_first_line(exc)} "
+                               f"— fix: look at 'datastack status' and 'datastack logs {service}'; a hung server needs a restart")
+        return self._down[service]
+
     def is_down(self, service: str) -> bool:
         return service in self._down
 
@@ -146,3 +159,17 @@ def _first_line(exc: BaseException) -> str:
 def _mongo_reason(exc) -> str:
     details = getattr(exc, "details", None) or {}
     return str(details.get("errmsg") or exc).splitlines()[0][:200]
+
+
+def _lost_service(exc: BaseException) -> str | None:
+    """Which store a timeout or dropped connection came from (drivers imported only if already loaded)."""
+    import sys
+
+    pymongo_errors, psycopg, redis = (sys.modules.get(m) for m in ("pymongo.errors", "psycopg", "redis"))
+    if pymongo_errors and isinstance(exc, pymongo_errors.AutoReconnect):  # NetworkTimeout, ServerSelectionTimeoutError
+        return "mongodb"
+    if psycopg and isinstance(exc, psycopg.OperationalError):  # statement_timeout, lost connection
+        return "postgres"
+    if redis and isinstance(exc, (redis.ConnectionError, redis.TimeoutError)):
+        return "redis"
+    return None

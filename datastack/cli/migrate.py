@@ -24,7 +24,7 @@ def migrate(ctx: typer.Context, env: EnvOption = None, spec: SpecOption = None, 
             dry_run: Annotated[bool, typer.Option("--dry-run", help="plan only; change nothing")] = False,
             rebuild_indexes: Annotated[bool, typer.Option("--rebuild-indexes", help="rebuild indexes whose options drifted")] = False,
             prune: Annotated[bool, typer.Option("--prune", help="drop live indexes the spec does not declare")] = False,
-            repair: Annotated[bool, typer.Option("--repair", help="accept changed checksums of applied migrations")] = False,
+            repair: Annotated[bool, typer.Option("--repair", help="accept changed checksums of applied migrations; re-run an interrupted non-idempotent one")] = False,
             lock_timeout: Annotated[float, typer.Option(help="seconds to wait for another migrator")] = 60.0,
             store: StoreOption = None, from_stack: FromStackOption = None):
     """Migrate every store of the environment (when no sub-command is given)."""

@@ -13,6 +13,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -111,3 +112,13 @@ def create_environment(prefix: str = "datastack-test-", *, base: str = "local", 
     if up:
         env.cli("up")
     return env
+
+
+@contextmanager
+def throwaway_environment(prefix: str, *, base: str = "local", mutate=None, up: bool = True):
+    """`create_environment` for a `with` block (module fixtures): purged on exit, even after a failure."""
+    env = create_environment(prefix, base=base, mutate=mutate, up=up)
+    try:
+        yield env
+    finally:
+        env.destroy()

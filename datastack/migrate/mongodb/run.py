@@ -2,7 +2,8 @@
 
 A run reads and plans without the lock; when nothing is to be done it stops there (zero writes).
 Otherwise it takes the database's lease, plans again (another migrator may have finished the job
-while we waited), applies the reconciler's steps, then the pending versioned migrations.
+while we waited), applies the reconciler's steps, then the pending versioned migrations. Every step
+is fenced first (`Lease.fence`): a migrator that lost its lease stops before its next write.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from ...paths import MIGRATIONS_DIR
 from ...spec import EnvironmentSpec
 from ..report import Change, MigrateOptions, StoreReport
 from . import versions
+from ..fault_points import step_boundary
 from .lease import DEFAULT_LEASE_S, Lease
 from .live import read_live_state
 from .plan import DeclaredUser, Plan, plan_database
@@ -84,7 +86,10 @@ def migrate_database(client, target: Target, options: MigrateOptions, *, replica
     if options.dry_run or not (plan.steps or todo.to_apply or todo.checksum_changed):
         return _fill(report, plan, todo, files, applied=[], client=client, target=target)
     writer = Writer(client, target.name, replica_set=replica_set)
-    with Lease(writer.db, timeout_s=options.lock_timeout_s, lease_s=lease_s, say=options.say) as lease:
+    with Lease(client, target.name, timeout_s=options.lock_timeout_s, lease_s=lease_s, say=options.say,
+               write_concern=writer.db.write_concern) as lease:
+        if versions.adopt_legacy_ledger(writer.db, lease):
+            options.say(f"{target.name}: moved the ledger to {versions.STATE_DATABASE}.{versions.LEDGER}")
         plan, todo = _plan(client, target, files, options)  # again: the job may be done by now
         applied = _apply(writer, plan, todo, files, options, lease)
     return _fill(report, plan, todo, files, applied=applied, client=client, target=target)
@@ -98,24 +103,31 @@ def _plan(client, target: Target, files, options: MigrateOptions):
         changed = todo.checksum_changed[0]
         raise UserError(f"migration {changed.name} changed after it was applied to {target.name}",
                         where=str(changed.path), fix="restore the file, or run migrate --repair to accept the new checksum")
+    if not options.repair and not options.dry_run:
+        for migration in todo.interrupted:
+            if not versions.is_idempotent(migration):
+                raise UserError(f"migration {migration.name} was interrupted inside up() on {target.name}, "
+                                "and it declares IDEMPOTENT = False", where=str(migration.path),
+                                fix="look at what the interrupted run changed (undo it if needed), then run migrate --repair to run it again")
     return plan, todo
 
 
 def _apply(writer: Writer, plan: Plan, todo, files, options: MigrateOptions, lease: Lease) -> list[Change]:
     applied: list[Change] = []
     for step in plan.steps:
-        lease.check()
+        step_boundary()
+        lease.fence()
         options.say(f"{step.change.target}: {step.change.action} {step.change.detail}".rstrip())
         _run_step(lambda: step.run(writer), step.change)
         applied.append(step.change.model_copy(update={"applied": True}))
     for migration in todo.checksum_changed:
-        versions.accept_checksum(writer.db, migration, lease.run_id)
+        versions.accept_checksum(writer.db, migration, lease)
         applied.append(_migration_change(target=writer.database, name=migration.name, action="repair_checksum", applied=True))
     for migration in todo.to_apply:
-        lease.check()
+        step_boundary()
         options.say(f"{writer.database}: migration {migration.name}")
         change = _migration_change(writer.database, migration.name, "apply_migration", applied=True)
-        duration = _run_step(lambda: versions.apply_migration(writer.db, migration, lease.run_id), change)
+        duration = _run_step(lambda: versions.apply_migration(writer.db, migration, lease), change)
         applied.append(change.model_copy(update={"detail": f"{duration:.3f} s"}))
     return applied
 
@@ -170,13 +182,14 @@ def roll_back_database(client, target: Target, to: str, options: MigrateOptions,
     undo = _to_undo(ledger, to, by_name, target)
     report.planned = [_migration_change(target.name, n, "rollback_migration") for n in undo]
     if not options.dry_run and undo:
-        with Lease(writer.db, timeout_s=options.lock_timeout_s, lease_s=lease_s, say=options.say) as lease:
+        with Lease(client, target.name, timeout_s=options.lock_timeout_s, lease_s=lease_s, say=options.say,
+                   write_concern=writer.db.write_concern) as lease:
+            versions.adopt_legacy_ledger(writer.db, lease)
             undo = _to_undo(versions.read_ledger(writer.db), to, by_name, target)  # again, under the lock
             for name in undo:
-                lease.check()
                 options.say(f"{target.name}: rolling back {name}")
                 change = _migration_change(target.name, name, "rollback_migration", applied=True)
-                _run_step(lambda: versions.roll_back(writer.db, by_name[name]), change)
+                _run_step(lambda: versions.roll_back(writer.db, by_name[name], lease), change)
                 report.applied.append(change)
         ledger = versions.read_ledger(writer.db)
     report.revision = {"current": versions.current_revision(ledger), "head": files[-1].name if files else None}

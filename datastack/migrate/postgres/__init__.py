@@ -7,6 +7,7 @@ current and head revision. Nothing heavy is imported until a function runs.
 from __future__ import annotations
 
 from ...endpoints import Endpoints
+from ...errors import RuntimeFailure
 from ...paths import PROJECT_ROOT
 from ...spec import EnvironmentSpec
 from ..report import MigrateOptions, StoreReport
@@ -17,9 +18,24 @@ __all__ = ["migrate_postgres", "postgres_status"]
 
 def migrate_postgres(spec: EnvironmentSpec, endpoints: Endpoints, secrets: dict[str, str],
                      options: MigrateOptions) -> list[StoreReport]:
+    import psycopg
+    from sqlalchemy.exc import OperationalError
+
+    try:
+        return _migrate(spec, endpoints, secrets, options)
+    except (psycopg.OperationalError, OperationalError) as exc:
+        # The server went away mid-run (crash, restart, network): every finished step is committed.
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        raise RuntimeFailure(f"postgres: the server dropped the connection during the migration ({reason})",
+                             fix="check it is up ('datastack status') and run migrate again: it resumes where this stopped") from None
+
+
+def _migrate(spec: EnvironmentSpec, endpoints: Endpoints, secrets: dict[str, str],
+             options: MigrateOptions) -> list[StoreReport]:
     from .alembic_runner import upgrade_database
     from .connect import connect, engine_for, open_sqlalchemy
     from .extensions import extension_steps
+    from .migration_lock import cluster_key, database_key, migration_lock
     from .privileges import database_acl_steps, default_privilege_steps, relation_grant_steps, schema_steps
     from .roles import database_steps, role_steps, search_path_steps
     from .settings import load_alembic_settings
@@ -31,8 +47,11 @@ def migrate_postgres(spec: EnvironmentSpec, endpoints: Endpoints, secrets: dict[
     settings = load_alembic_settings()
     reports = {name: StoreReport(store="postgres", database=name) for name in pg.databases}
 
-    # Cluster-wide first: roles must exist before databases name them as owners.
-    with connect(spec, endpoints, secrets, database="postgres") as cluster:
+    locked = not options.dry_run
+    wait = dict(timeout_s=options.lock_timeout_s, enabled=locked, say=options.say)
+    # Cluster-wide first, under the cluster lock: roles must exist before databases name them as owners.
+    with connect(spec, endpoints, secrets, database="postgres") as cluster, \
+            migration_lock(cluster, cluster_key(), label="roles and databases", **wait):
         for db_name, steps in role_steps(cluster, pg, secrets).items():
             run_steps(cluster, steps, reports[db_name], options)
         for db_name, db in pg.databases.items():
@@ -46,7 +65,9 @@ def migrate_postgres(spec: EnvironmentSpec, endpoints: Endpoints, secrets: dict[
         if options.dry_run and any(c.action == "create_database" for c in report.planned):
             report.notes.append("database does not exist yet: grants and revisions are planned after it is created")
             continue
-        with connect(spec, endpoints, secrets, database=db_name) as conn:
+        # Everything in this database under its lock, each plan read after the lock is ours.
+        with connect(spec, endpoints, secrets, database=db_name) as conn, \
+                migration_lock(conn, database_key(db_name), label=db_name, **wait):
             extension_plan, drift = extension_steps(conn, db_name, db.extensions)
             report.drift += drift
             steps = (search_path_steps(conn, db_name, db.schema_name, list(roles))
@@ -55,16 +76,15 @@ def migrate_postgres(spec: EnvironmentSpec, endpoints: Endpoints, secrets: dict[
                      + database_acl_steps(conn, db_name, roles)
                      + default_privilege_steps(conn, db_name, db.schema_name, owner, roles))
             run_steps(conn, steps, report, options)
-        if db.alembic is not None:
-            engine = engine_for(spec, endpoints, secrets, database=db_name, user=db.owner.name if db.owner else None)
-            try:
-                with open_sqlalchemy(engine, endpoints, db_name) as alembic_conn:
-                    upgrade_database(alembic_conn, label=db_name, script_dir=PROJECT_ROOT / db.alembic,
-                                     settings=settings, schema=db.schema_name, options=options, report=report)
-            finally:
-                engine.dispose()
-        # After Alembic: tables that predate the default privileges (or were granted too much) are fixed here.
-        with connect(spec, endpoints, secrets, database=db_name) as conn:
+            if db.alembic is not None:
+                engine = engine_for(spec, endpoints, secrets, database=db_name, user=db.owner.name if db.owner else None)
+                try:
+                    with open_sqlalchemy(engine, endpoints, db_name) as alembic_conn:
+                        upgrade_database(alembic_conn, label=db_name, script_dir=PROJECT_ROOT / db.alembic,
+                                         settings=settings, schema=db.schema_name, options=options, report=report)
+                finally:
+                    engine.dispose()
+            # After Alembic: tables that predate the default privileges (or were granted too much) are fixed here.
             run_steps(conn, relation_grant_steps(conn, db_name, db.schema_name, roles, settings.version_table),
                       report, options)
     return list(reports.values())

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ...errors import RuntimeFailure
+from ..fault_points import step_boundary
 from ..report import Change, MigrateOptions, StoreReport
 from .advisory_lock import advisory_lock, lock_key
 from .settings import AlembicSettings
@@ -101,6 +102,7 @@ def upgrade_database(conn: "Connection", *, label: str, script_dir: Path, settin
                 report.applied.append(Change(store="postgres", target=label, action="alembic_upgrade",
                                              detail=line, applied=True))
                 options.say(f"postgres {label}: upgraded to {line}")
+                step_boundary()  # inside the revision's transaction, just before its commit
 
             config = alembic_config(script_dir, {**alembic_opts, "on_version_apply": applied}, conn)
             try:

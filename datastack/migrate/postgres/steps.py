@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from ..fault_points import step_boundary
 from ..report import Change, MigrateOptions, StoreReport
 
 if TYPE_CHECKING:
@@ -29,6 +30,7 @@ def run_steps(conn: "psycopg.Connection", steps: list[Step], report: StoreReport
         report.planned.append(step.change())
         if options.dry_run:
             continue
+        step_boundary()
         for statement in step.statements:
             conn.execute(statement)
         report.applied.append(step.change(applied=True))

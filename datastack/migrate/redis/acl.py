@@ -19,6 +19,7 @@ from ..report import Change
 if TYPE_CHECKING:
     import redis
 
+PROBE_PREFIX = "datastack-probe-"  # throwaway users of a comparison in progress, never "undeclared"
 COMPARED = ("flags", "commands", "keys", "channels", "selectors")
 # Set by Redis from its own sanitize-dump-payload default (and absent from a hand-written ACL file): not spec.
 IGNORED_FLAGS = {"sanitize-payload", "skip-sanitize-payload"}
@@ -59,13 +60,17 @@ def user_differences(client: "redis.Redis", want: DesiredUser) -> list[str]:
     live = client.acl_getuser(want.name)
     if not live:
         return ["missing"]
-    probe = f"datastack-probe-{token_source.token_hex(6)}"
-    try:
-        # The probe has no password and is never 'nopass': nobody can log in as it.
-        client.execute_command("ACL", "SETUSER", probe, *want.setuser_args(with_password=False))
-        canonical = client.acl_getuser(probe)
-    finally:
-        client.execute_command("ACL", "DELUSER", probe)
+    canonical = None
+    for _ in range(3):  # a migrator cleaning up a killed run's probes may delete ours under us: try another
+        probe = f"{PROBE_PREFIX}{token_source.token_hex(6)}"
+        try:
+            # The probe has no password and is never 'nopass': nobody can log in as it.
+            client.execute_command("ACL", "SETUSER", probe, *want.setuser_args(with_password=False))
+            canonical = client.acl_getuser(probe)
+        finally:
+            client.execute_command("ACL", "DELUSER", probe)
+        if canonical:
+            break
     differences = [field for field in COMPARED if _normal(live.get(field)) != _normal(canonical.get(field))]
     wanted_passwords = [want.password_sha256] if want.password_sha256 else []
     if sorted(live.get("passwords") or []) != wanted_passwords:
@@ -93,7 +98,12 @@ def acl_changes(client: "redis.Redis", wanted: list[DesiredUser]) -> list[tuple[
 
 def undeclared_users(client: "redis.Redis", wanted: list[DesiredUser]) -> list[str]:
     declared = {w.name for w in wanted}
-    return sorted(name for name in client.acl_users() if name not in declared)
+    return sorted(name for name in client.acl_users() if name not in declared and not name.startswith(PROBE_PREFIX))
+
+
+def leftover_probes(client: "redis.Redis") -> list[str]:
+    """Probe users of a comparison that was killed before it could delete them (or of one running now)."""
+    return sorted(name for name in client.acl_users() if name.startswith(PROBE_PREFIX))
 
 
 def apply_user(client: "redis.Redis", want: DesiredUser) -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.environments import create_environment
+from tests.support.environments import throwaway_environment
 
 VERIFY = Path(__file__).with_name("verify_bot_core.py")
 
@@ -24,11 +24,8 @@ def _only_mongodb(data: dict) -> None:
 
 @pytest.fixture(scope="module")
 def local_mongo_env():
-    env = create_environment("datastack-mongo-cli-", mutate=_only_mongodb)
-    try:
+    with throwaway_environment("datastack-mongo-cli-", mutate=_only_mongodb) as env:
         yield env
-    finally:
-        env.destroy()
 
 
 def test_migrate_local_creates_the_bot_core_schema_and_then_has_nothing_to_do(local_mongo_env):

@@ -9,7 +9,7 @@ from pymongo.errors import OperationFailure
 from datastack.errors import UserError
 from datastack.migrate.mongodb import migrate_mongodb, mongodb_down, mongodb_status
 from datastack.migrate.mongodb.live import FINGERPRINTS
-from datastack.migrate.mongodb.versions import LEDGER
+from datastack.migrate.mongodb.versions import LEDGER, STATE_DATABASE
 from datastack.migrate.report import MigrateOptions
 
 ROLES_SCHEMA = """
@@ -88,9 +88,10 @@ def test_versioned_migrations_apply_in_order_and_roll_back(make_env, admin, db_n
     [report] = migrate_mongodb(spec, endpoints, secrets, MigrateOptions())
     assert [c.target.split(" ")[1] for c in report.applied if c.action == "apply_migration"] == [
         "0001_add_1", "0002_add_2", "0003_add_3"]
-    ledger = list(admin[db_name][LEDGER].find({}).sort("_id"))
-    assert [(d["_id"], d["state"]) for d in ledger] == [(n[:-3], "applied") for n in sorted(migrations)]
-    assert all(d["checksum"] and d["run_id"] and d["applied_at"] and "duration_s" in d for d in ledger)
+    ledger = list(admin[STATE_DATABASE][LEDGER].find({"database": db_name}).sort("_id"))
+    assert [(d["name"], d["state"]) for d in ledger] == [(n[:-3], "applied") for n in sorted(migrations)]
+    assert all(d["checksum"] and d["run_id"] and d["applied_at"] and "duration_s" in d and d["token"] for d in ledger)
+    assert LEDGER not in admin[db_name].list_collection_names()
 
     down = mongodb_down(spec, endpoints, secrets, db_name, "0001", MigrateOptions())
     assert [c.target.split(" ")[1] for c in down.applied] == ["0003_add_3", "0002_add_2"]

@@ -100,7 +100,7 @@ class PgEnv:
             return self.server.connect(database)
         return self.server.connect(database, role, self.secrets[f"postgres.{database}.{role}"])
 
-    def run_migrator_process(self, *args: str, lock_timeout_s: float = 60) -> subprocess.Popen:
+    def run_migrator_process(self, *args: str, lock_timeout_s: float = 60, env: dict[str, str] | None = None) -> subprocess.Popen:
         """The migrator in its own process (to kill it, or run two at once); prints JSON reports."""
         job = self.server.root.parent / f"{self.algo}-job-{token_source.token_hex(4)}.json"
         fd = os.open(job, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -108,7 +108,7 @@ class PgEnv:
             json.dump({"spec": self.spec.model_dump(mode="json"), "endpoints": self.endpoints.model_dump(mode="json"),
                        "secrets": self.secrets, "lock_timeout_s": lock_timeout_s}, fh)
         return subprocess.Popen([sys.executable, str(RUNNER), str(job), *args], cwd=REPO,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, **(env or {})})
 
 
 _counter = itertools.count()

@@ -12,6 +12,7 @@ import secrets as token_source
 import shutil
 import subprocess
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -54,8 +55,9 @@ def local_redis_spec(port: int) -> EnvironmentSpec:
     return EnvironmentSpec.model_validate({"name": "ci", "services": {"redis": redis_spec}})
 
 
-@pytest.fixture
-def redis_env():
+@contextmanager
+def running_redis():
+    """A fresh redis-server on a free port, as a RedisEnv; stopped and removed on exit."""
     binary = system_program("redis-server")
     if binary is None:
         pytest.skip("redis-server is not installed")
@@ -72,17 +74,23 @@ def redis_env():
     server = subprocess.Popen([binary, str(root / "redis.conf")], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     env = RedisEnv(spec, Endpoints(environment="ci", engine="local", redis=RedisEndpoint(host="127.0.0.1", port=port)),
                    secrets, root)
-    deadline = time.monotonic() + 20
-    while True:
-        try:
-            env.client("admin").ping()
-            break
-        except redis.ConnectionError:
-            assert server.poll() is None and time.monotonic() < deadline, "redis-server did not start"
-            time.sleep(0.05)
     try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                env.client("admin").ping()
+                break
+            except redis.ConnectionError:
+                assert server.poll() is None and time.monotonic() < deadline, "redis-server did not start"
+                time.sleep(0.05)
         yield env
     finally:
         server.terminate()
         server.wait(20)
         shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture
+def redis_env():
+    with running_redis() as env:
+        yield env

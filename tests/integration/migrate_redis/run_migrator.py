@@ -1,0 +1,37 @@
+"""Run migrate_redis in its own process from a job file (spec, endpoints, secrets, lease): for kill/race tests.
+
+Usage: python run_migrator.py JOB.json — prints the report as JSON on stdout, exits 1 with the one-line
+error on a DatastackError. The job file holds secrets: 0600, deleted on read.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from datastack.endpoints import Endpoints
+from datastack.errors import DatastackError
+from datastack.migrate.redis import migrate_redis
+from datastack.migrate.report import MigrateOptions
+from datastack.spec import EnvironmentSpec
+
+
+def main(job_file: str) -> int:
+    path = Path(job_file)
+    job = json.loads(path.read_text())
+    path.unlink()
+    options = MigrateOptions(lock_timeout_s=job["lock_timeout_s"],
+                             progress=lambda line: print(line, file=sys.stderr, flush=True))
+    try:
+        report = migrate_redis(EnvironmentSpec.model_validate(job["spec"]), Endpoints.model_validate(job["endpoints"]),
+                               job["secrets"], options, lease_s=job["lease_s"])
+    except DatastackError as exc:
+        print(exc.one_line(), file=sys.stderr)
+        return exc.exit_code
+    print(json.dumps(report.model_dump(mode="json")))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1]))
