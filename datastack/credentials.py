@@ -77,17 +77,14 @@ def redis_uri(endpoints: Endpoints, login: Login, db: int = 0) -> str:
     return f"redis://{quote(login.user, safe='')}:{quote(login.password, safe='')}@{ep.host}:{ep.port}/{db}"
 
 
-SERVICES = ("mongodb", "postgres", "redis")
-
-
 def service_uri(service: str, spec: EnvironmentSpec, endpoints: Endpoints, secrets: dict[str, str], user: str | None) -> str:
-    if service == "mongodb":
-        return mongo_uri(endpoints, mongo_login(spec, secrets, user))
-    if service == "postgres":
-        return postgres_uri(endpoints, postgres_login(spec, secrets, user))
-    if service == "redis":
-        return redis_uri(endpoints, redis_login(spec, secrets, user))
-    raise UserError(f"no URI for service {service!r}", fix=f"use one of: {', '.join(SERVICES)}")
+    from .services import registered_services
+
+    stores = [s for s in registered_services() if s.store is not None]
+    for candidate in stores:
+        if candidate.name == service:
+            return candidate.store.uri(spec, endpoints, secrets, user)
+    raise UserError(f"no URI for service {service!r}", fix=f"use one of: {', '.join(s.name for s in stores)}")
 
 
 def _require(value, service: str):

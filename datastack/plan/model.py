@@ -55,7 +55,7 @@ class InitStep(BaseModel):
 
 class ServicePlan(BaseModel):
     name: str = Field(description="unique within the plan, e.g. 'postgres' or 'mongodb-1'")
-    role: Literal["mongodb", "postgres", "redis", "mongo_express", "app"]
+    role: str = Field(description="the registered service this belongs to (roles/<role>/)")
     implementation: str = Field(description="what actually runs: mongod, secantus (stand-in), postgres, ...")
     image: str | None = Field(default=None, description="container image for container engines")
     command: list[str]

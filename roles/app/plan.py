@@ -35,9 +35,10 @@ def app_environment(app: AppSpec, spec: EnvironmentSpec, endpoints: Endpoints, s
 SECRET_KEYS = ["MONGODB_URI", "POSTGRES_URI", "REDIS_URI"]
 
 
-def plan_apps(spec: EnvironmentSpec, ctx: PlanContext, endpoints: Endpoints) -> list[ServicePlan]:
+def plan_apps(spec: EnvironmentSpec, ctx: PlanContext) -> list[ServicePlan]:
     plans = []
     container = ctx.layout.target == "container"
+    endpoints = ctx.endpoints
     if container:
         endpoints = containers.container_endpoints(spec)  # apps reach the stores on the private network
     for app in spec.services.apps:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datastack.credentials import mongo_login, mongo_uri
-from datastack.endpoints import Endpoints
 from datastack.plan import containers
 from datastack.plan.context import PlanContext
 from datastack.plan.model import Probe, ServicePlan
@@ -26,15 +25,15 @@ def mongo_express_login_user(spec: EnvironmentSpec) -> str | None:
     return None
 
 
-def plan_mongo_express(
-    spec: EnvironmentSpec, ctx: PlanContext, endpoints: Endpoints, mongo_services: list[str]
-) -> tuple[list[ServicePlan], list[str]]:
+def plan_mongo_express(spec: EnvironmentSpec, ctx: PlanContext) -> list[ServicePlan]:
     me = spec.services.mongo_express
     if me is None or not me.enabled or spec.services.mongodb is None:
-        return [], []
+        return []
     local = ctx.layout.target == "local"
     if local and not (ctx.toolchain.node and ctx.toolchain.mongo_express_dir):
-        return [], [NOT_BUILT_NOTE]
+        ctx.notes.append(NOT_BUILT_NOTE)
+        return []
+    endpoints = ctx.endpoints
     if not local:
         endpoints = containers.container_endpoints(spec)  # it reaches MongoDB on the private network
     env = {
@@ -66,6 +65,6 @@ def plan_mongo_express(
         ports=[me.port],
         run_as=ctx.toolchain.user_for("mongo_express") if local else containers.image_user(spec, "mongo_express").name,
         readiness=Probe(kind="http", host="127.0.0.1", port=me.port, path="/status"),
-        depends_on=mongo_services,
-    )], []
+        depends_on=[s.name for s in ctx.planned_role("mongodb")],
+    )]
 

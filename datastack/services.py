@@ -1,0 +1,68 @@
+"""The one small protocol every service registers behind (see roles/registry.py).
+
+The generic pipeline — plan builder, engines, `migrate`, `uri` — iterates the registry and calls these
+hooks; it never names a service. A service's whole story lives in `roles/<service>/`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .endpoints import Endpoints
+    from .migrate.report import MigrateOptions, StoreReport
+    from .plan.context import PlanContext
+    from .plan.model import ServicePlan
+    from .spec import EnvironmentSpec
+
+Secrets = dict[str, str]
+
+
+@dataclass(frozen=True)
+class Store:
+    """A data store: the one reconciler that owns its users, roles and passwords (after the first administrator)."""
+
+    # Bring the live store to the spec (dry_run: only list the changes); every engine and `migrate` run it.
+    migrate: Callable[["EnvironmentSpec", "Endpoints", Secrets, "MigrateOptions"], "list[StoreReport]"]
+    # What a migrate would change, and revisions; never writes.
+    status: Callable[["EnvironmentSpec", "Endpoints", Secrets], "list[StoreReport]"]
+    # A connection URI with credentials (`datastack uri`); user None means the administrator.
+    uri: Callable[["EnvironmentSpec", "Endpoints", Secrets, "str | None"], str]
+
+
+@dataclass(frozen=True)
+class Service:
+    name: str  # its role in the plan, its folder under roles/ and templates/
+    plan: Callable[["EnvironmentSpec", "PlanContext"], "list[ServicePlan]"]
+    store: Store | None = None
+    spec_key: str | None = None  # its key under `services:` in the spec, when not its name
+
+    def declared(self, spec: "EnvironmentSpec") -> bool:
+        value = getattr(spec.services, self.spec_key or self.name, None)
+        return bool(value) and getattr(value, "enabled", True) is not False
+
+
+def registered_services() -> list[Service]:
+    """Every service, in start order (stores first, then what uses them)."""
+    from roles.registry import SERVICES
+
+    return list(SERVICES)
+
+
+def declared_services(spec: "EnvironmentSpec") -> list[Service]:
+    return [s for s in registered_services() if s.declared(spec)]
+
+
+def declared_stores(spec: "EnvironmentSpec") -> list[Service]:
+    return [s for s in declared_services(spec) if s.store is not None]
+
+
+def service_named(name: str) -> Service:
+    from .errors import UserError
+
+    for service in registered_services():
+        if service.name == name:
+            return service
+    raise UserError(f"no service {name!r}", fix=f"use one of: {', '.join(s.name for s in registered_services())}")

@@ -1,0 +1,23 @@
+"""The registry: every service datastack knows, in start order (stores first, then what uses them).
+
+Adding a service is a folder under roles/ and one line here; nothing else in the generic pipeline changes.
+"""
+
+from __future__ import annotations
+
+from datastack.services import Service
+
+from . import app, mongo_express, mongodb, postgres, redis
+
+SERVICES: list[Service] = [mongodb.SERVICE, postgres.SERVICE, redis.SERVICE, mongo_express.SERVICE, app.SERVICE]
+
+
+def register(service: Service) -> None:
+    """Add a service (used by extensions and tests); its name must be new."""
+    if any(s.name == service.name for s in SERVICES):
+        raise ValueError(f"service {service.name!r} is already registered")
+    SERVICES.append(service)
+
+
+def unregister(name: str) -> None:
+    SERVICES[:] = [s for s in SERVICES if s.name != name]
