@@ -24,12 +24,12 @@ class Login:
 def mongo_login(spec: EnvironmentSpec, secrets: dict[str, str], user: str | None = None) -> Login:
     mongo = _require(spec.services.mongodb, "mongodb")
     if user is None or user == mongo.admin.name:
-        return Login(mongo.admin.name, secrets["mongodb.admin"], "admin", "admin")
+        return Login(mongo.admin.name, secrets[mongo.admin_secret_id], "admin", "admin")
     try:
         db, u = mongo.user(user)
     except KeyError:
         raise _unknown_user("mongodb", user, [u.name for d in mongo.databases.values() for u in d.users]) from None
-    return Login(u.name, secrets[f"mongodb.{db}.{u.name}"], db, u.access)
+    return Login(u.name, secrets[mongo.user_secret_id(db, u.name)], db, u.access)
 
 
 def mongo_uri(endpoints: Endpoints, login: Login, *, timeout_ms: int = 5000) -> str:
@@ -47,12 +47,12 @@ def mongo_uri(endpoints: Endpoints, login: Login, *, timeout_ms: int = 5000) -> 
 def postgres_login(spec: EnvironmentSpec, secrets: dict[str, str], user: str | None = None) -> Login:
     pg = _require(spec.services.postgres, "postgres")
     if user is None or user == pg.superuser.name:
-        return Login(pg.superuser.name, secrets["postgres.superuser"], "postgres", "admin")
+        return Login(pg.superuser.name, secrets[pg.superuser_secret_id], "postgres", "admin")
     try:
         db, u = pg.user(user)
     except KeyError:
         raise _unknown_user("postgres", user, [u.name for d in pg.databases.values() for u in d.users]) from None
-    return Login(u.name, secrets[f"postgres.{db}.{u.name}"], db, u.access)
+    return Login(u.name, secrets[pg.user_secret_id(db, u.name)], db, u.access)
 
 
 def postgres_uri(endpoints: Endpoints, login: Login, database: str | None = None, *, timeout_s: int = 5) -> str:
@@ -64,12 +64,12 @@ def postgres_uri(endpoints: Endpoints, login: Login, database: str | None = None
 def redis_login(spec: EnvironmentSpec, secrets: dict[str, str], user: str | None = None) -> Login:
     redis = _require(spec.services.redis, "redis")
     if user is None or user == redis.admin.name:
-        return Login(redis.admin.name, secrets["redis.admin"], None, "admin")
+        return Login(redis.admin.name, secrets[redis.admin_secret_id], None, "admin")
     try:
         u = redis.user(user)
     except KeyError:
         raise _unknown_user("redis", user, [u.name for u in redis.users]) from None
-    return Login(u.name, secrets[f"redis.{u.name}"], None, u.access)
+    return Login(u.name, secrets[redis.user_secret_id(u.name)], None, u.access)
 
 
 def redis_uri(endpoints: Endpoints, login: Login, db: int = 0) -> str:

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from .common import BindAddress, Credential, Identifier, Port, Strict
+from .common import BindAddress, Credential, Identifier, Port, SecretId, Strict
 
 
 class MongoExpressSpec(Strict):
@@ -16,6 +16,13 @@ class MongoExpressSpec(Strict):
     bind: BindAddress = "127.0.0.1"
     basic_auth: Credential | None = Credential(name="admin")
     database: str | None = Field(default=None, description="database it shows; all when empty")
+
+    @property
+    def basic_auth_secret_id(self) -> SecretId:
+        return SecretId.of("mongo_express", "basic_auth")
+
+    def secret_refs(self) -> list[tuple[SecretId, str]]:
+        return [(self.basic_auth_secret_id, self.basic_auth.password)] if self.basic_auth else []
 
 
 class AppUses(Strict):

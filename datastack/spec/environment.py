@@ -109,21 +109,9 @@ class EnvironmentSpec(Strict):
 
     def secret_refs(self) -> list[tuple[str, str]]:
         """(secret id, reference) for every password in the spec; the id names its place."""
-        s = self.services
         refs: list[tuple[str, str]] = []
-        if s.mongodb:
-            refs.append(("mongodb.admin", s.mongodb.admin.password))
-            if s.mongodb.topology == "replica_set":
-                refs.append(("mongodb.keyfile", s.mongodb.keyfile))
-            for db, spec in s.mongodb.databases.items():
-                refs += [(f"mongodb.{db}.{u.name}", u.password) for u in spec.users]
-        if s.postgres:
-            refs.append(("postgres.superuser", s.postgres.superuser.password))
-            for db, spec in s.postgres.databases.items():
-                refs += [(f"postgres.{db}.{u.name}", u.password) for u in spec.users]
-        if s.redis:
-            refs.append(("redis.admin", s.redis.admin.password))
-            refs += [(f"redis.{u.name}", u.password) for u in s.redis.users]
-        if s.mongo_express and s.mongo_express.basic_auth:
-            refs.append(("mongo_express.basic_auth", s.mongo_express.basic_auth.password))
+        for name in type(self.services).model_fields:
+            section = getattr(self.services, name)
+            if section is not None and hasattr(section, "secret_refs"):
+                refs += section.secret_refs()
         return refs

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from .common import Access, BindAddress, Credential, Identifier, Port, SecretRef, Strict, GENERATE
+from .common import Access, BindAddress, Credential, Identifier, Port, SecretId, SecretRef, Strict, GENERATE
 
 
 class MongoRoleGrant(Strict):
@@ -61,6 +61,25 @@ class MongoSpec(Strict):
     @property
     def ports(self) -> list[int]:
         return [self.port + i for i in range(self.members)]
+
+    @property
+    def admin_secret_id(self) -> SecretId:
+        return SecretId.of("mongodb", "admin")
+
+    @property
+    def keyfile_secret_id(self) -> SecretId:
+        return SecretId.of("mongodb", "keyfile")
+
+    def user_secret_id(self, database: str, user: str) -> SecretId:
+        return SecretId.of("mongodb", database, user)
+
+    def secret_refs(self) -> list[tuple[SecretId, str]]:
+        refs = [(self.admin_secret_id, self.admin.password)]
+        if self.topology == "replica_set":
+            refs.append((self.keyfile_secret_id, self.keyfile))
+        for db_name, db in self.databases.items():
+            refs += [(self.user_secret_id(db_name, u.name), u.password) for u in db.users]
+        return refs
 
     def user(self, name: str) -> tuple[str, MongoUser]:
         for db_name, db in self.databases.items():

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from .common import Access, BindAddress, Credential, Identifier, Port, SecretRef, Strict, GENERATE
+from .common import Access, BindAddress, Credential, Identifier, Port, SecretId, SecretRef, Strict, GENERATE
 
 
 class PostgresUser(Strict):
@@ -85,6 +85,19 @@ class PostgresSpec(Strict):
                         f"fix: declare it under some database's users or use one of: {', '.join(sorted(declared))}"
                     )
         return self
+
+    @property
+    def superuser_secret_id(self) -> SecretId:
+        return SecretId.of("postgres", "superuser")
+
+    def user_secret_id(self, database: str, user: str) -> SecretId:
+        return SecretId.of("postgres", database, user)
+
+    def secret_refs(self) -> list[tuple[SecretId, str]]:
+        refs = [(self.superuser_secret_id, self.superuser.password)]
+        for db_name, db in self.databases.items():
+            refs += [(self.user_secret_id(db_name, u.name), u.password) for u in db.users]
+        return refs
 
     def user(self, name: str) -> tuple[str, PostgresUser]:
         for db_name, db in self.databases.items():

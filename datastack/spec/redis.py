@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from .common import Access, BindAddress, Credential, Port, SecretRef, Strict, GENERATE
+from .common import Access, BindAddress, Credential, Port, SecretId, SecretRef, Strict, GENERATE
 from .redis_acl import command_rule_problem, grants_write, pattern_problem
 
 MAXMEMORY_POLICIES = (
@@ -110,6 +110,16 @@ class RedisSpec(Strict):
                 )
             seen.add(user.name)
         return self
+
+    @property
+    def admin_secret_id(self) -> SecretId:
+        return SecretId.of("redis", "admin")
+
+    def user_secret_id(self, user: str) -> SecretId:
+        return SecretId.of("redis", user)
+
+    def secret_refs(self) -> list[tuple[SecretId, str]]:
+        return [(self.admin_secret_id, self.admin.password), *((self.user_secret_id(u.name), u.password) for u in self.users)]
 
     def user(self, name: str) -> RedisUser:
         for user in self.users:

@@ -48,7 +48,7 @@ def plan_mongo_express(spec: EnvironmentSpec, ctx: PlanContext) -> list[ServiceP
     secret_keys = ["ME_CONFIG_MONGODB_URL"]
     if me.basic_auth:
         env["ME_CONFIG_BASICAUTH_USERNAME"] = me.basic_auth.name
-        env["ME_CONFIG_BASICAUTH_PASSWORD"] = ctx.secrets["mongo_express.basic_auth"]
+        env["ME_CONFIG_BASICAUTH_PASSWORD"] = ctx.secrets[me.basic_auth_secret_id]
         secret_keys.append("ME_CONFIG_BASICAUTH_PASSWORD")
     command = [f"{ctx.toolchain.mongo_express_dir}/{START_SCRIPT}"] if local else []
     return [ServicePlan(

@@ -79,7 +79,7 @@ def _standin_container(spec: EnvironmentSpec, ctx: PlanContext) -> ServicePlan:
     serves with --auth; the database users are created through the published port as that root user."""
     mongo = spec.services.mongodb
     name = "mongodb"
-    password = ctx.file(name, "root.pw", "containers/password.j2", mode=0o400, secret=True, password=ctx.secrets["mongodb.admin"])
+    password = ctx.file(name, "root.pw", "containers/password.j2", mode=0o400, secret=True, password=ctx.secrets[mongo.admin_secret_id])
     notes = []
     if mongo.topology == "replica_set":
         notes.append(STANDIN_NOTE.format(topology="replica set", members=mongo.members))
@@ -113,7 +113,7 @@ def _mongod_members(spec: EnvironmentSpec, ctx: PlanContext) -> list[ServicePlan
         files = []
         keyfile_path = None
         if replica:
-            keyfile = ctx.file(name, "keyfile", "mongodb/keyfile.j2", mode=0o400, secret=True, keyfile=ctx.secrets["mongodb.keyfile"])
+            keyfile = ctx.file(name, "keyfile", "mongodb/keyfile.j2", mode=0o400, secret=True, keyfile=ctx.secrets[mongo.keyfile_secret_id])
             files.append(keyfile)
             keyfile_path = keyfile.path
         log_file = layout.log_file(name)

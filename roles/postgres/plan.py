@@ -49,7 +49,7 @@ def plan_postgres(spec: EnvironmentSpec, ctx: PlanContext) -> list[ServicePlan]:
                 command=[f"{binary}initdb", "-D", str(data), f"--username={pg.superuser.name}", f"--pwfile={pwfile}",
                          "--auth-local=scram-sha-256", "--auth-host=scram-sha-256", "--encoding=UTF8", "--no-instructions"],
                 secret_file=pwfile,
-                secret_id="postgres.superuser",
+                secret_id=pg.superuser_secret_id,
             ),
             bootstrap=postgres_bootstrap(spec),
         )
@@ -61,7 +61,7 @@ def _container(spec: EnvironmentSpec, ctx: PlanContext, files: list, data: str) 
     the command's arguments to `postgres`; roles and databases are created afterwards over the network."""
     pg = spec.services.postgres
     password = ctx.file(SERVICE, "superuser.pw", "containers/password.j2", mode=0o400, secret=True,
-                        password=ctx.secrets["postgres.superuser"])
+                        password=ctx.secrets[pg.superuser_secret_id])
     return ServicePlan(
         name=SERVICE,
         role="postgres",

@@ -25,8 +25,8 @@ class AclLine:
 
 def acl_lines(spec: EnvironmentSpec, secrets: dict[str, str]) -> list[AclLine]:
     redis = spec.services.redis
-    admin = AclLine(redis.admin.name, _sha256(secrets["redis.admin"]), ["*"], ["*"], ["+@all"])
-    users = [AclLine(u.name, _sha256(secrets[f"redis.{u.name}"]), u.keys, u.channels, u.commands) for u in redis.users]
+    admin = AclLine(redis.admin.name, _sha256(secrets[redis.admin_secret_id]), ["*"], ["*"], ["+@all"])
+    users = [AclLine(u.name, _sha256(secrets[redis.user_secret_id(u.name)]), u.keys, u.channels, u.commands) for u in redis.users]
     return [admin, *users]
 
 

@@ -45,7 +45,7 @@ def targets(spec: EnvironmentSpec, secrets: dict[str, str]) -> list[Target]:
     schemas = load_schemas(spec)
     found = []
     for name, db in mongo.databases.items():
-        users = [DeclaredUser(u, secrets[f"mongodb.{name}.{u.name}"]) for u in db.users]
+        users = [DeclaredUser(u, secrets[mongo.user_secret_id(name, u.name)]) for u in db.users]
         directory = schema_path(db.schema_file).parent if db.schema_file else MIGRATIONS_DIR / "mongodb" / name
         found.append(Target(name, schemas[name], users, directory))
     return found

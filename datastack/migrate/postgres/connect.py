@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from dataclasses import replace
+
+from ...admin_logins import admin_login
 from ...credentials import postgres_login, postgres_uri
 from ...endpoints import Endpoints
 from ...errors import RuntimeFailure
@@ -16,14 +19,29 @@ if TYPE_CHECKING:
 
 def connect(spec: EnvironmentSpec, endpoints: Endpoints, secrets: dict[str, str], *,
             database: str, user: str | None = None) -> "psycopg.Connection":
-    """An autocommit psycopg connection (CREATE DATABASE and friends refuse transactions)."""
+    """An autocommit psycopg connection (CREATE DATABASE and friends refuse transactions).
+
+    As the superuser, a rotated password is tried after the current one was refused (the last accepted one,
+    see datastack.admin_logins); the reconciler's superuser step then sets the current one."""
     import psycopg
 
     login = postgres_login(spec, secrets, user)
+
+    def log_in(password: str) -> "psycopg.Connection":
+        return psycopg.connect(postgres_uri(endpoints, replace(login, password=password), database), autocommit=True)
+
     try:
-        return psycopg.connect(postgres_uri(endpoints, login, database), autocommit=True)
+        if login.access != "admin":
+            return log_in(login.password)
+        conn, _ = admin_login(spec, spec.services.postgres.superuser.secret_id, login.password, log_in,
+                              password_refused, store="postgres")
+        return conn
     except psycopg.OperationalError as exc:
         raise _unreachable(endpoints, login.user, database, exc) from None
+
+
+def password_refused(exc: BaseException) -> bool:
+    return "password authentication failed" in str(exc)
 
 
 def engine_for(spec: EnvironmentSpec, endpoints: Endpoints, secrets: dict[str, str], *,

@@ -38,7 +38,7 @@ def role_steps(conn: "psycopg.Connection", pg: PostgresSpec, secrets: dict[str, 
     steps: dict[str, list[Step]] = {db_name: [] for db_name in pg.databases}
     for db_name, db in pg.databases.items():
         for user in db.users:
-            password = secrets[f"postgres.{db_name}.{user.name}"]
+            password = secrets[pg.user_secret_id(db_name, user.name)]
             role = sql.Identifier(user.name)
             target = f"{db_name}.role {user.name}"
             row = live.get(user.name)

@@ -46,11 +46,11 @@ def desired_users(spec: RedisSpec, secrets: dict[str, str]) -> list[DesiredUser]
     """The default user (off, no password, nothing allowed), the admin, then each declared user."""
     users = [
         DesiredUser("default", False, None, ("-@all",)),
-        DesiredUser(spec.admin.name, True, sha256(secrets["redis.admin"]), ("~*", "&*", "+@all")),
+        DesiredUser(spec.admin.name, True, sha256(secrets[spec.admin_secret_id]), ("~*", "&*", "+@all")),
     ]
     for user in spec.users:
         rules = (*(f"~{k}" for k in user.keys), *(f"&{c}" for c in user.channels), "-@all", *user.commands)
-        users.append(DesiredUser(user.name, True, sha256(secrets[f"redis.{user.name}"]), rules))
+        users.append(DesiredUser(user.name, True, sha256(secrets[spec.user_secret_id(user.name)]), rules))
     return users
 
 
