@@ -14,7 +14,8 @@ if TYPE_CHECKING:
     from .endpoints import Endpoints
     from .migrate.report import MigrateOptions, StoreReport
     from .plan.context import PlanContext
-    from .plan.model import ServicePlan
+    from .plan.definitions import JobDefinition
+    from .plan.model import BootstrapStep, Plan, ServicePlan
     from .spec import EnvironmentSpec
 
 Secrets = dict[str, str]
@@ -30,6 +31,8 @@ class Store:
     status: Callable[["EnvironmentSpec", "Endpoints", Secrets], "list[StoreReport]"]
     # A connection URI with credentials (`datastack uri`); user None means the administrator.
     uri: Callable[["EnvironmentSpec", "Endpoints", Secrets, "str | None"], str]
+    # Users, roles and passwords only: what every engine runs once the store (re)started.
+    reconcile_logins: Callable[["EnvironmentSpec", "Endpoints", Secrets, "MigrateOptions"], "list[StoreReport]"]
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,10 @@ class Service:
     plan: Callable[["EnvironmentSpec", "PlanContext"], "list[ServicePlan]"]
     store: Store | None = None
     spec_key: str | None = None  # its key under `services:` in the spec, when not its name
+    # Runs a ServicePlan's first-start steps (`bootstrap`) against the server at host:port, reached without auth.
+    first_start: Callable[["list[BootstrapStep]", str, int, Secrets, Callable[[str], None]], None] | None = None
+    # Container engines: the one-shot job that runs those steps from inside the environment's network.
+    first_start_job: Callable[["Plan", "ServicePlan", Secrets], "JobDefinition"] | None = None
 
     def declared(self, spec: "EnvironmentSpec") -> bool:
         value = getattr(spec.services, self.spec_key or self.name, None)
@@ -57,6 +64,13 @@ def declared_services(spec: "EnvironmentSpec") -> list[Service]:
 
 def declared_stores(spec: "EnvironmentSpec") -> list[Service]:
     return [s for s in declared_services(spec) if s.store is not None]
+
+
+def store_of(role: str) -> Store:
+    store = service_named(role).store
+    if store is None:
+        raise ValueError(f"service {role!r} is not a store")
+    return store
 
 
 def service_named(name: str) -> Service:

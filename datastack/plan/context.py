@@ -68,7 +68,9 @@ class PlanContext:
         standin = any(s.implementation == "secantus" for s in self.planned)
         return planned_endpoints(self.spec, self.layout.target, mongo_standin=standin)
 
-    def file(self, service: str, name: str, template: str, *, mode: int = 0o644, secret: bool = False, **values) -> RenderedFile:
+    def file(self, service: str, name: str, template: str, *, mode: int = 0o644, secret: bool = False,
+             first_start_only: bool = False, **values) -> RenderedFile:
         path = self.layout.conf_dir(service) / name
         content = render_template(template, service=service, **values)
-        return RenderedFile(path=str(path), template=template, content=content, mode=0o600 if secret and mode == 0o644 else mode, secret=secret)
+        return RenderedFile(path=str(path), template=template, content=content, mode=0o600 if secret and mode == 0o644 else mode,
+                            secret=secret, first_start_only=first_start_only)

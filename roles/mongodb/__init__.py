@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datastack.services import Service, Store
 
+from .container_job import mongo_first_start_job
+from .first_start import run_first_start
 from .plan import plan_mongodb
 
 
@@ -19,10 +21,22 @@ def _status(spec, endpoints, secrets):
     return mongodb_status(spec, endpoints, secrets)
 
 
+def _reconcile_logins(spec, endpoints, secrets, options):
+    from datastack.migrate.mongodb import reconcile_mongodb_logins
+
+    return reconcile_mongodb_logins(spec, endpoints, secrets, options)
+
+
 def _uri(spec, endpoints, secrets, user):
     from datastack.credentials import mongo_login, mongo_uri
 
     return mongo_uri(endpoints, mongo_login(spec, secrets, user))
 
 
-SERVICE = Service(name="mongodb", plan=plan_mongodb, store=Store(migrate=_migrate, status=_status, uri=_uri))
+SERVICE = Service(
+    name="mongodb",
+    plan=plan_mongodb,
+    store=Store(migrate=_migrate, status=_status, uri=_uri, reconcile_logins=_reconcile_logins),
+    first_start=run_first_start,
+    first_start_job=mongo_first_start_job,
+)

@@ -1,10 +1,12 @@
 """MongoDB: a real replica set from `mongod` when it is installed, else the single-node stand-in.
 
 Real mongod: N members on consecutive ports sharing a keyFile (0400); the set is initiated and
-the admin user created through the localhost exception, then the database users.
-Stand-in (SecantusDB): one node. It has no localhost exception, so its users are created
+the admin user created through the localhost exception.
+Stand-in (SecantusDB): one node. It has no localhost exception, so its admin is created
 during a private first boot without auth on a throwaway port, before it ever listens on the
 declared port; from then on it only runs with auth.
+Either way the first start makes only the administrator: the database users and roles belong to the
+reconciler (datastack.migrate.mongodb), which every engine runs once the server is up.
 """
 
 from __future__ import annotations
@@ -32,19 +34,10 @@ def plan_mongodb(spec: EnvironmentSpec, ctx: PlanContext) -> list[ServicePlan]:
     return _mongod_members(spec, ctx)
 
 
-def user_steps(spec: EnvironmentSpec) -> list[BootstrapStep]:
+def admin_step(spec: EnvironmentSpec) -> BootstrapStep:
     mongo = spec.services.mongodb
-    steps = [BootstrapStep(action="mongo_create_user", target=f"admin.{mongo.admin.name}",
-                           params={"db": "admin", "user": mongo.admin.name, "secret_id": "mongodb.admin",
-                                   "roles": [{"role": "root", "db": "admin"}]})]
-    for db_name, db in mongo.databases.items():
-        for user in db.users:
-            steps.append(BootstrapStep(
-                action="mongo_create_user", target=f"{db_name}.{user.name}",
-                params={"db": db_name, "user": user.name, "secret_id": f"mongodb.{db_name}.{user.name}",
-                        "roles": [g.model_dump() for g in user.grants(db_name)]},
-            ))
-    return steps
+    return BootstrapStep(action="mongo_create_admin", target=f"admin.{mongo.admin.name}",
+                         params={"user": mongo.admin.name, "secret_id": mongo.admin_secret_id})
 
 
 def _standin(spec: EnvironmentSpec, ctx: PlanContext) -> ServicePlan:
@@ -69,17 +62,19 @@ def _standin(spec: EnvironmentSpec, ctx: PlanContext) -> ServicePlan:
         ports=[mongo.port],
         run_as=ctx.toolchain.user_for("mongodb"),
         readiness=Probe(kind="mongodb", host="127.0.0.1", port=mongo.port),
-        bootstrap=user_steps(spec),
+        bootstrap=[admin_step(spec)],
+        reconcile_logins=True,
         notes=[STANDIN_NOTE.format(topology=mongo.topology.replace("_", " "), members=mongo.members)],
     )
 
 
 def _standin_container(spec: EnvironmentSpec, ctx: PlanContext) -> ServicePlan:
-    """The stand-in image creates the root user from MONGO_INITDB_ROOT_* (as the official image does), then
-    serves with --auth; the database users are created through the published port as that root user."""
+    """The stand-in image creates the root user from MONGO_INITDB_ROOT_* (as the official image does) on its
+    first start, then serves with --auth; the reconciler makes everything else."""
     mongo = spec.services.mongodb
     name = "mongodb"
-    password = ctx.file(name, "root.pw", "containers/password.j2", mode=0o400, secret=True, password=ctx.secrets[mongo.admin_secret_id])
+    password = ctx.file(name, "root.pw", "containers/password.j2", mode=0o400, secret=True, first_start_only=True,
+                        password=ctx.secrets[mongo.admin_secret_id])
     notes = []
     if mongo.topology == "replica_set":
         notes.append(STANDIN_NOTE.format(topology="replica set", members=mongo.members))
@@ -96,7 +91,7 @@ def _standin_container(spec: EnvironmentSpec, ctx: PlanContext) -> ServicePlan:
         ports=[mongo.port],
         run_as=containers.image_user(spec, "mongodb").name,
         readiness=Probe(kind="mongodb", host="127.0.0.1", port=mongo.port),
-        bootstrap=user_steps(spec),
+        reconcile_logins=True,
         notes=notes,
     )
 
@@ -132,7 +127,7 @@ def _mongod_members(spec: EnvironmentSpec, ctx: PlanContext) -> list[ServicePlan
                     action="mongo_initiate_replica_set", target=mongo.replica_set_name,
                     params={"members": hosts, "primary": hosts[0]},
                 ))
-            bootstrap += user_steps(spec)
+            bootstrap.append(admin_step(spec))
         members.append(ServicePlan(
             name=name,
             role="mongodb",
@@ -148,5 +143,6 @@ def _mongod_members(spec: EnvironmentSpec, ctx: PlanContext) -> list[ServicePlan
             readiness=Probe(kind="mongodb", host="127.0.0.1", port=port),
             depends_on=names[:index] if last else [],
             bootstrap=bootstrap,
+            reconcile_logins=last,
         ))
     return members

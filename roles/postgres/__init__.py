@@ -19,10 +19,17 @@ def _status(spec, endpoints, secrets):
     return postgres_status(spec, endpoints, secrets)
 
 
+def _reconcile_logins(spec, endpoints, secrets, options):
+    from datastack.migrate.postgres import reconcile_postgres_logins
+
+    return reconcile_postgres_logins(spec, endpoints, secrets, options)
+
+
 def _uri(spec, endpoints, secrets, user):
     from datastack.credentials import postgres_login, postgres_uri
 
     return postgres_uri(endpoints, postgres_login(spec, secrets, user))
 
 
-SERVICE = Service(name="postgres", plan=plan_postgres, store=Store(migrate=_migrate, status=_status, uri=_uri))
+SERVICE = Service(name="postgres", plan=plan_postgres, store=Store(migrate=_migrate, status=_status, uri=_uri,
+                                                                         reconcile_logins=_reconcile_logins))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datastack.plan import containers
 from datastack.plan.context import PlanContext
-from datastack.plan.model import BootstrapStep, InitStep, Probe, ServicePlan
+from datastack.plan.model import InitStep, Probe, ServicePlan
 from datastack.spec import EnvironmentSpec
 
 SERVICE = "postgres"
@@ -44,23 +44,23 @@ def plan_postgres(spec: EnvironmentSpec, ctx: PlanContext) -> list[ServicePlan]:
             ports=[pg.port],
             run_as=ctx.toolchain.user_for("postgres"),
             stop_signal="SIGINT",  # fast shutdown: SIGTERM would wait for every client to leave
-            readiness=Probe(kind="postgres", host="127.0.0.1", port=pg.port),
+            readiness=superuser_probe(spec),
             init=InitStep(
                 command=[f"{binary}initdb", "-D", str(data), f"--username={pg.superuser.name}", f"--pwfile={pwfile}",
                          "--auth-local=scram-sha-256", "--auth-host=scram-sha-256", "--encoding=UTF8", "--no-instructions"],
                 secret_file=pwfile,
                 secret_id=pg.superuser_secret_id,
             ),
-            bootstrap=postgres_bootstrap(spec),
+            reconcile_logins=True,
         )
     ]
 
 
 def _container(spec: EnvironmentSpec, ctx: PlanContext, files: list, data: str) -> ServicePlan:
-    """Both images (official and offline) run initdb on first start from POSTGRES_PASSWORD_FILE, then pass
-    the command's arguments to `postgres`; roles and databases are created afterwards over the network."""
+    """Both images (official and offline) run initdb on first start from POSTGRES_PASSWORD_FILE (the first
+    administrator), then pass the command's arguments to `postgres`; the reconciler does every other role."""
     pg = spec.services.postgres
-    password = ctx.file(SERVICE, "superuser.pw", "containers/password.j2", mode=0o400, secret=True,
+    password = ctx.file(SERVICE, "superuser.pw", "containers/password.j2", mode=0o400, secret=True, first_start_only=True,
                         password=ctx.secrets[pg.superuser_secret_id])
     return ServicePlan(
         name=SERVICE,
@@ -79,21 +79,12 @@ def _container(spec: EnvironmentSpec, ctx: PlanContext, files: list, data: str) 
         ports=[pg.port],
         run_as=containers.image_user(spec, "postgres").name,
         stop_signal="SIGINT",
-        readiness=Probe(kind="postgres", host="127.0.0.1", port=pg.port),
-        bootstrap=postgres_bootstrap(spec),
+        readiness=superuser_probe(spec),
+        reconcile_logins=True,
     )
 
 
-def postgres_bootstrap(spec: EnvironmentSpec) -> list[BootstrapStep]:
-    """Roles first (databases need their owner), then databases owned by their owner role."""
+def superuser_probe(spec: EnvironmentSpec) -> Probe:
     pg = spec.services.postgres
-    steps: list[BootstrapStep] = []
-    for db_name, db in pg.databases.items():
-        for user in db.users:
-            steps.append(BootstrapStep(action="postgres_create_role", target=user.name,
-                                       params={"secret_id": f"postgres.{db_name}.{user.name}", "access": user.access, "database": db_name}))
-    for db_name, db in pg.databases.items():
-        owner = db.owner.name if db.owner else pg.superuser.name
-        readers = [u.name for u in db.users if u.access != "owner"]
-        steps.append(BootstrapStep(action="postgres_create_database", target=db_name, params={"owner": owner, "connect": readers}))
-    return steps
+    return Probe(kind="postgres", host="127.0.0.1", port=pg.port, login_user=pg.superuser.name,
+                 login_secret_id=pg.superuser_secret_id)

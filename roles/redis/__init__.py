@@ -25,4 +25,5 @@ def _uri(spec, endpoints, secrets, user):
     return redis_uri(endpoints, redis_login(spec, secrets, user))
 
 
-SERVICE = Service(name="redis", plan=plan_redis, store=Store(migrate=_migrate, status=_status, uri=_uri))
+SERVICE = Service(name="redis", plan=plan_redis, store=Store(migrate=_migrate, status=_status, uri=_uri,
+                                                                   reconcile_logins=_migrate))

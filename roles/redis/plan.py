@@ -23,11 +23,11 @@ class AclLine:
     commands: list[str]
 
 
-def acl_lines(spec: EnvironmentSpec, secrets: dict[str, str]) -> list[AclLine]:
+def first_acl_lines(spec: EnvironmentSpec, secrets: dict[str, str]) -> list[AclLine]:
+    """The ACL file's first content: the administrator only. From then on Redis owns the file (ACL SAVE) and
+    the reconciler every user, the admin's password included."""
     redis = spec.services.redis
-    admin = AclLine(redis.admin.name, _sha256(secrets[redis.admin_secret_id]), ["*"], ["*"], ["+@all"])
-    users = [AclLine(u.name, _sha256(secrets[redis.user_secret_id(u.name)]), u.keys, u.channels, u.commands) for u in redis.users]
-    return [admin, *users]
+    return [AclLine(redis.admin.name, _sha256(secrets[redis.admin_secret_id]), ["*"], ["*"], ["+@all"])]
 
 
 def plan_redis(spec: EnvironmentSpec, ctx: PlanContext) -> list[ServicePlan]:
@@ -35,7 +35,8 @@ def plan_redis(spec: EnvironmentSpec, ctx: PlanContext) -> list[ServicePlan]:
     if redis is None:
         return []
     layout = ctx.layout
-    acl = ctx.file(SERVICE, "users.acl", "redis/users.acl.j2", secret=True, users=acl_lines(spec, ctx.secrets))
+    acl = ctx.file(SERVICE, "users.acl", "redis/users.acl.j2", secret=True, first_start_only=True,
+                   users=first_acl_lines(spec, ctx.secrets))
     log_file = layout.log_file(SERVICE)
     conf = ctx.file(
         SERVICE, "redis.conf", "redis/redis.conf.j2",
@@ -62,6 +63,7 @@ def plan_redis(spec: EnvironmentSpec, ctx: PlanContext) -> list[ServicePlan]:
             ports=[redis.port],
             run_as=ctx.toolchain.user_for("redis"),
             readiness=Probe(kind="redis", host="127.0.0.1", port=redis.port),
+            reconcile_logins=True,
         )
     ]
 
@@ -87,6 +89,7 @@ def _container(spec: EnvironmentSpec, files: list, data: str) -> ServicePlan:
         ports=[redis.port],
         run_as=containers.image_user(spec, "redis").name,
         readiness=Probe(kind="redis", host="127.0.0.1", port=redis.port),
+        reconcile_logins=True,
     )
 
 

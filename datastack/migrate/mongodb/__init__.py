@@ -24,11 +24,21 @@ def migrate_mongodb(spec: "EnvironmentSpec", endpoints: "Endpoints", secrets: di
     if not found:
         return []
     replica_set = bool(endpoints.mongodb and endpoints.mongodb.replica_set)
-    with connect(spec, endpoints, secrets, connect_timeout_s or DEFAULT_CONNECT_TIMEOUT_S) as client:
+    with connect(spec, endpoints, secrets, connect_timeout_s or DEFAULT_CONNECT_TIMEOUT_S, options) as client:
         return [
             migrate_database(client, t, options, replica_set=replica_set, lease_s=lease_s or DEFAULT_LEASE_S)
             for t in found
         ]
+
+
+def reconcile_mongodb_logins(spec: "EnvironmentSpec", endpoints: "Endpoints", secrets: dict[str, str],
+                             options: "MigrateOptions") -> list["StoreReport"]:
+    """Only the declared roles and users of every database: what an engine runs after MongoDB starts."""
+    from .run import DEFAULT_CONNECT_TIMEOUT_S, connect, reconcile_logins, targets
+
+    replica_set = bool(endpoints.mongodb and endpoints.mongodb.replica_set)
+    with connect(spec, endpoints, secrets, DEFAULT_CONNECT_TIMEOUT_S, options) as client:
+        return [reconcile_logins(client, t, options, replica_set=replica_set) for t in targets(spec, secrets)]
 
 
 def mongodb_status(spec: "EnvironmentSpec", endpoints: "Endpoints", secrets: dict[str, str], *,
@@ -53,4 +63,4 @@ def mongodb_down(spec: "EnvironmentSpec", endpoints: "Endpoints", secrets: dict[
         return roll_back_database(client, by_name[database], to, options, replica_set=replica_set)
 
 
-__all__ = ["migrate_mongodb", "mongodb_status", "mongodb_down"]
+__all__ = ["migrate_mongodb", "mongodb_status", "mongodb_down", "reconcile_mongodb_logins"]

@@ -64,6 +64,15 @@ def plan_database(
     return plan
 
 
+def plan_logins(database: str, schema: DatabaseSchema, users: list[DeclaredUser], live: LiveState,
+                options: MigrateOptions) -> Plan:
+    """Only the roles and users (what an engine reconciles right after the server starts)."""
+    plan = Plan(database)
+    _plan_roles(plan, database, schema, live, options)
+    _plan_users(plan, database, users, live, options)
+    return plan
+
+
 def _plan_collections(plan: Plan, schema: DatabaseSchema, live: LiveState) -> None:
     for name, spec in schema.collections.items():
         have = live.collections.get(name)

@@ -8,9 +8,10 @@ while we waited), applies the reconciler's steps, then the pending versioned mig
 from __future__ import annotations
 
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+from ...admin_logins import admin_login, remember_admin_password
 from ...credentials import mongo_login, mongo_uri
 from ...endpoints import Endpoints
 from ...errors import RuntimeFailure, UserError
@@ -20,7 +21,7 @@ from ..report import Change, MigrateOptions, StoreReport
 from . import versions
 from .lease import DEFAULT_LEASE_S, Lease
 from .live import read_live_state
-from .plan import DeclaredUser, Plan, plan_database
+from .plan import DeclaredUser, Plan, plan_database, plan_logins
 from .schema import DatabaseSchema
 from .schema_file import load_schemas, schema_path
 from .writer import Writer
@@ -51,29 +52,75 @@ def targets(spec: EnvironmentSpec, secrets: dict[str, str]) -> list[Target]:
     return found
 
 
+AUTHENTICATION_FAILED = 18
+
+
 @contextmanager
-def connect(spec: EnvironmentSpec, endpoints: Endpoints, secrets: dict[str, str], timeout_s: float):
-    """A client logged in as the MongoDB administrator, or RuntimeFailure after a bounded wait."""
+def connect(spec: EnvironmentSpec, endpoints: Endpoints, secrets: dict[str, str], timeout_s: float,
+            options: MigrateOptions | None = None):
+    """A client logged in as the MongoDB administrator, or RuntimeFailure after a bounded wait.
+
+    A rotated admin secret: the last accepted password logs in, and (unless dry-running) the current one is set."""
     from pymongo import MongoClient
     from pymongo.errors import ConnectionFailure, OperationFailure
 
     if endpoints.mongodb is None:
         raise UserError("the endpoints name no MongoDB", fix=f"run 'datastack up --env {spec.name}' first")
-    uri = mongo_uri(endpoints, mongo_login(spec, secrets), timeout_ms=int(timeout_s * 1000))
-    client = MongoClient(uri, connectTimeoutMS=int(timeout_s * 1000), appname="datastack-migrate")
+    mongo = spec.services.mongodb
+    login = mongo_login(spec, secrets)
     hosts = ",".join(endpoints.mongodb.hosts)
-    try:
+
+    def log_in(password: str):
+        uri = mongo_uri(endpoints, replace(login, password=password), timeout_ms=int(timeout_s * 1000))
+        client = MongoClient(uri, connectTimeoutMS=int(timeout_s * 1000), appname="datastack-migrate")
         try:
             client.admin.command("ping")
-        except OperationFailure as exc:
-            raise RuntimeFailure(f"MongoDB at {hosts} refused the administrator login ({exc.code})",
-                                 fix="check the admin secret matches the server (datastack up bootstraps it)") from None
-        except ConnectionFailure:
-            raise RuntimeFailure(f"MongoDB at {hosts} did not answer within {timeout_s:.0f} s",
-                                 fix=f"start it with 'datastack up --env {spec.name}' and check 'datastack status'") from None
+        except BaseException:
+            client.close()
+            raise
+        return client
+
+    def refused(exc: BaseException) -> bool:
+        return isinstance(exc, OperationFailure) and exc.code == AUTHENTICATION_FAILED
+
+    try:
+        client, rotated = admin_login(spec, mongo.admin_secret_id, login.password, log_in, refused, store="mongodb")
+    except OperationFailure as exc:
+        raise RuntimeFailure(f"MongoDB at {hosts} refused the administrator login ({exc.code})",
+                             fix="check the admin secret matches the server (datastack up bootstraps it)") from None
+    except ConnectionFailure:
+        raise RuntimeFailure(f"MongoDB at {hosts} did not answer within {timeout_s:.0f} s",
+                             fix=f"start it with 'datastack up --env {spec.name}' and check 'datastack status'") from None
+    try:
+        if rotated:
+            _rotate_admin(client, spec, login, options or MigrateOptions(), replica_set=bool(endpoints.mongodb.replica_set))
         yield client
     finally:
         client.close()
+
+
+def _rotate_admin(client, spec: EnvironmentSpec, login, options: MigrateOptions, *, replica_set: bool) -> None:
+    if options.dry_run:
+        options.say(f"mongodb admin.{login.user}: the admin secret changed; 'datastack migrate' sets it")
+        return
+    Writer(client, "admin", replica_set=replica_set).update_user_password(login.user, login.password)
+    remember_admin_password(spec, spec.services.mongodb.admin_secret_id, login.password)
+    options.say(f"mongodb admin.{login.user}: password rotated")
+
+
+def reconcile_logins(client, target: Target, options: MigrateOptions, *, replica_set: bool) -> StoreReport:
+    """The declared roles and users of one database, without the lease: every write is idempotent."""
+    live = read_live_state(client, target.name, target.schema)
+    plan = plan_logins(target.name, target.schema, target.users, live, options)
+    report = StoreReport(store="mongodb", database=target.name, planned=[s.change for s in plan.steps])
+    if options.dry_run:
+        return report
+    writer = Writer(client, target.name, replica_set=replica_set)
+    for step in plan.steps:
+        options.say(f"{step.change.target}: {step.change.action} {step.change.detail}".rstrip())
+        _run_step(lambda: step.run(writer), step.change)
+        report.applied.append(step.change.model_copy(update={"applied": True}))
+    return report
 
 
 def migrate_database(client, target: Target, options: MigrateOptions, *, replica_set: bool,

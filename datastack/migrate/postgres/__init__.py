@@ -12,7 +12,7 @@ from ...spec import EnvironmentSpec
 from ..report import MigrateOptions, StoreReport
 
 # The load-time check (Alembic directories) is registered in datastack/spec/load.py.
-__all__ = ["migrate_postgres", "postgres_status"]
+__all__ = ["migrate_postgres", "postgres_status", "reconcile_postgres_logins"]
 
 
 def migrate_postgres(spec: EnvironmentSpec, endpoints: Endpoints, secrets: dict[str, str],
@@ -20,8 +20,8 @@ def migrate_postgres(spec: EnvironmentSpec, endpoints: Endpoints, secrets: dict[
     from .alembic_runner import upgrade_database
     from .connect import connect, engine_for, open_sqlalchemy
     from .extensions import extension_steps
-    from .privileges import database_acl_steps, default_privilege_steps, relation_grant_steps, schema_steps
-    from .roles import database_steps, role_steps, search_path_steps
+    from .privileges import default_privilege_steps, relation_grant_steps, schema_steps
+    from .roles import search_path_steps
     from .settings import load_alembic_settings
     from .steps import run_steps
 
@@ -31,13 +31,7 @@ def migrate_postgres(spec: EnvironmentSpec, endpoints: Endpoints, secrets: dict[
     settings = load_alembic_settings()
     reports = {name: StoreReport(store="postgres", database=name) for name in pg.databases}
 
-    # Cluster-wide first: roles must exist before databases name them as owners.
-    with connect(spec, endpoints, secrets, database="postgres") as cluster:
-        for db_name, steps in role_steps(cluster, pg, secrets).items():
-            run_steps(cluster, steps, reports[db_name], options)
-        for db_name, db in pg.databases.items():
-            owner = db.owner.name if db.owner else pg.superuser.name
-            run_steps(cluster, database_steps(cluster, db_name, owner), reports[db_name], options)
+    cluster = reconcile_cluster(spec, endpoints, secrets, options, reports)
 
     for db_name, db in pg.databases.items():
         report = reports[db_name]
@@ -52,7 +46,6 @@ def migrate_postgres(spec: EnvironmentSpec, endpoints: Endpoints, secrets: dict[
             steps = (search_path_steps(conn, db_name, db.schema_name, list(roles))
                      + schema_steps(conn, db_name, db.schema_name, owner, roles)
                      + extension_plan
-                     + database_acl_steps(conn, db_name, roles)
                      + default_privilege_steps(conn, db_name, db.schema_name, owner, roles))
             run_steps(conn, steps, report, options)
         if db.alembic is not None:
@@ -67,7 +60,41 @@ def migrate_postgres(spec: EnvironmentSpec, endpoints: Endpoints, secrets: dict[
         with connect(spec, endpoints, secrets, database=db_name) as conn:
             run_steps(conn, relation_grant_steps(conn, db_name, db.schema_name, roles, settings.version_table),
                       report, options)
-    return list(reports.values())
+    return ([cluster] if cluster.planned else []) + list(reports.values())
+
+
+def reconcile_cluster(spec: EnvironmentSpec, endpoints: Endpoints, secrets: dict[str, str], options: MigrateOptions,
+                      reports: dict[str, StoreReport]) -> StoreReport:
+    """Cluster-wide state — the superuser's password, login roles, databases, who may connect — the only writer of
+    PostgreSQL roles after initdb. Run by every engine right after the server starts, and by `migrate`."""
+    from ...admin_logins import remember_admin_password
+    from .connect import connect
+    from .privileges import database_acl_steps
+    from .roles import database_steps, role_steps, superuser_password_steps
+    from .steps import run_steps
+
+    pg = spec.services.postgres
+    cluster_report = StoreReport(store="postgres", database="postgres")
+    # Roles first: databases name them as owners.
+    with connect(spec, endpoints, secrets, database="postgres") as cluster:
+        run_steps(cluster, superuser_password_steps(cluster, pg, secrets), cluster_report, options)
+        if not options.dry_run:
+            remember_admin_password(spec, pg.superuser_secret_id, secrets[pg.superuser_secret_id])
+        for db_name, steps in role_steps(cluster, pg, secrets).items():
+            run_steps(cluster, steps, reports[db_name], options)
+        for db_name, db in pg.databases.items():
+            owner = db.owner.name if db.owner else pg.superuser.name
+            run_steps(cluster, database_steps(cluster, db_name, owner), reports[db_name], options)
+            if not (options.dry_run and any(c.action == "create_database" for c in reports[db_name].planned)):
+                run_steps(cluster, database_acl_steps(cluster, db_name, db.access_by_role()), reports[db_name], options)
+    return cluster_report
+
+
+def reconcile_postgres_logins(spec: EnvironmentSpec, endpoints: Endpoints, secrets: dict[str, str],
+                              options: MigrateOptions) -> list[StoreReport]:
+    reports = {name: StoreReport(store="postgres", database=name) for name in spec.services.postgres.databases}
+    cluster = reconcile_cluster(spec, endpoints, secrets, options, reports)
+    return [cluster, *reports.values()]
 
 
 def postgres_status(spec: EnvironmentSpec, endpoints: Endpoints, secrets: dict[str, str]) -> list[StoreReport]:

@@ -33,7 +33,7 @@ def connect(spec: EnvironmentSpec, endpoints: Endpoints, secrets: dict[str, str]
     try:
         if login.access != "admin":
             return log_in(login.password)
-        conn, _ = admin_login(spec, spec.services.postgres.superuser.secret_id, login.password, log_in,
+        conn, _ = admin_login(spec, spec.services.postgres.superuser_secret_id, login.password, log_in,
                               password_refused, store="postgres")
         return conn
     except psycopg.OperationalError as exc:

@@ -58,6 +58,18 @@ def role_steps(conn: "psycopg.Connection", pg: PostgresSpec, secrets: dict[str, 
     return steps
 
 
+def superuser_password_steps(conn: "psycopg.Connection", pg: PostgresSpec, secrets: dict[str, str]) -> list[Step]:
+    """The superuser's password follows its secret (initdb set the first one); sent as a SCRAM verifier."""
+    from psycopg import sql
+
+    row = conn.execute("SELECT rolpassword FROM pg_authid WHERE rolname = %s", [pg.superuser.name]).fetchone()
+    password = secrets[pg.superuser_secret_id]
+    if row is not None and verifier_matches(password, row[0]):
+        return []
+    statement = sql.SQL("ALTER ROLE {} PASSWORD {}").format(sql.Identifier(pg.superuser.name), sql.Literal(scram_verifier(password)))
+    return [Step(f"role {pg.superuser.name}", "set_password", "password differs from the secret", [statement])]
+
+
 def search_path_steps(conn: "psycopg.Connection", db_name: str, schema: str, roles: list[str]) -> list[Step]:
     """Outside 'public', each role finds the schema first without qualifying names."""
     from psycopg import sql

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+from ...admin_logins import remember_admin_password
 from ...endpoints import Endpoints
 from ...errors import RuntimeFailure
 from ...spec import EnvironmentSpec
@@ -51,6 +52,8 @@ def migrate_redis(spec: EnvironmentSpec, endpoints: Endpoints, secrets: dict[str
                 _applied(report, change, options)
         if user_changes or prune:
             _persist_acl(client, report)
+        # The admin's password is now the current secret: the one a later rotation logs in with.
+        remember_admin_password(spec, spec.services.redis.admin_secret_id, secrets[spec.services.redis.admin_secret_id])
     except redis.RedisError as exc:
         raise RuntimeFailure(f"redis migration failed: {exc}", fix="see the redis log; nothing else was changed") from None
     finally:

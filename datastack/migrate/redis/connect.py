@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ...admin_logins import admin_login
 from ...credentials import redis_login
 from ...endpoints import Endpoints
 from ...errors import RuntimeFailure, UserError
@@ -20,12 +21,24 @@ def admin_client(spec: EnvironmentSpec, endpoints: Endpoints, secrets: dict[str,
         raise UserError("no redis endpoint recorded for this environment", fix="run 'datastack up' first")
     login = redis_login(spec, secrets)
     ep = endpoints.redis
-    client = redis.Redis(host=ep.host, port=ep.port, username=login.user, password=login.password,
-                         decode_responses=True, socket_timeout=10, socket_connect_timeout=5)
+
+    def log_in(password: str) -> "redis.Redis":
+        client = redis.Redis(host=ep.host, port=ep.port, username=login.user, password=password,
+                             decode_responses=True, socket_timeout=10, socket_connect_timeout=5)
+        try:
+            client.ping()
+        except BaseException:
+            client.close()
+            raise
+        return client
+
+    def refused(exc: BaseException) -> bool:
+        return isinstance(exc, redis.AuthenticationError)
+
     try:
-        client.ping()
+        # A rotated admin logs in with the last accepted password; the reconciler then sets the current one.
+        client, _ = admin_login(spec, spec.services.redis.admin_secret_id, login.password, log_in, refused, store="redis")
+        return client
     except redis.RedisError as exc:
-        client.close()
         raise RuntimeFailure(f"cannot reach redis {ep.host}:{ep.port} as {login.user}: {exc}",
                              fix="is the environment up? run 'datastack up' (or 'datastack status')") from None
-    return client

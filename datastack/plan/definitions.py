@@ -1,5 +1,7 @@
 """From a container plan to container definitions: what the Docker engine creates and Pulumi declares.
 
+Part of the plan (engine-neutral data): the Docker engine and the Pulumi program both import it from here.
+
 Both engines map these same definitions onto their APIs (docker SDK, pulumi-docker), so they agree on
 images, commands, environment, ports, mounts, files, healthchecks and restart policy by construction;
 tests/unit/infra/test_parity.py checks the mapping on both sides.
@@ -9,9 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ...plan import containers
-from ...plan.model import Plan, ServicePlan
-from ...spec import EnvironmentSpec
+from ..spec import EnvironmentSpec
+from . import containers
+from .model import Plan, ServicePlan
 
 ENVIRONMENT_LABEL = "io.datastack.environment"
 SERVICE_LABEL = "io.datastack.service"
@@ -33,6 +35,23 @@ class DeliveredFile:
     uid: int
     gid: int
     secret: bool
+
+
+@dataclass(frozen=True)
+class JobDefinition:
+    """A one-shot container a service's first start needs (e.g. initiating a mongod replica set from inside)."""
+
+    service: str
+    name: str
+    image: str
+    command: list[str]
+    environment: dict[str, str]
+    secret_keys: list[str]
+    network_container: str | None = None  # join this container's network namespace (localhost exception)
+    network: str | None = None  # or join the environment's network
+    entrypoint: list[str] | None = None
+    files: list[DeliveredFile] = field(default_factory=list)
+    labels: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -1,52 +1,55 @@
-"""Run MongoDB bootstrap steps: initiate the replica set, then create (or update) users."""
+"""MongoDB's first start: initiate the replica set (real mongod) and create the first administrator. Nothing else.
+
+Reached without auth — through the localhost exception on a real mongod, or during the stand-in's private
+first boot — so only the administrator can be made here; the database users and roles are the reconciler's.
+"""
 
 from __future__ import annotations
 
 import time
 
-from ..errors import RuntimeFailure
-from ..plan.model import BootstrapStep
+from datastack.errors import RuntimeFailure
+from datastack.plan.model import BootstrapStep
 
 USER_EXISTS = 51003
+ALREADY_INITIALIZED = 23
 PRIMARY_TIMEOUT_S = 60
 
 
-def run_mongo_bootstrap(host: str, port: int, steps: list[BootstrapStep], secrets: dict[str, str],
-                        *, admin_user: str, say=lambda line: None) -> None:
-    """Connect without auth (first boot, or the localhost exception); once the admin user exists
-    on a real mongod the exception closes, so later steps authenticate as that admin."""
+def run_first_start(steps: list[BootstrapStep], host: str, port: int, secrets: dict[str, str], say=lambda line: None) -> None:
+    """One executor per step kind, in the plan's order; a replica set is awaited until every member has its state."""
     import pymongo
 
+    initiate = next((s for s in steps if s.action == "mongo_initiate_replica_set"), None)
+    if initiate is not None:
+        host, port = _split(initiate.params["primary"])
     client = pymongo.MongoClient(host=host, port=port, directConnection=True, serverSelectionTimeoutMS=5000)
     try:
         for step in steps:
-            if step.action == "mongo_initiate_replica_set":
-                initiate_replica_set(client, step, say)
-            elif step.action == "mongo_create_user":
-                p = step.params
-                create_or_update_user(client, p["db"], p["user"], secrets[p["secret_id"]], p["roles"])
-                say(f"user {step.target} ready")
-                if p["user"] == admin_user and p["db"] == "admin" and _auth_required(client):
-                    client.close()
-                    client = pymongo.MongoClient(host=host, port=port, directConnection=True, username=admin_user,
-                                                 password=secrets[p["secret_id"]], authSource="admin",
-                                                 serverSelectionTimeoutMS=5000)
+            EXECUTORS[step.action](client, step, secrets, say)
     finally:
         client.close()
+    if initiate is not None:
+        admin = next(s for s in steps if s.action == "mongo_create_admin")
+        wait_for_members(host, port, admin.params["user"], secrets[admin.params["secret_id"]], len(initiate.params["members"]))
 
 
-def create_or_update_user(client, db: str, user: str, password: str, roles: list[dict]) -> None:
+def create_admin(client, step: BootstrapStep, secrets: dict[str, str], say) -> None:
+    """The first administrator; on a rerun after a partial first start it already exists, which is fine."""
     from pymongo.errors import OperationFailure
 
+    user = step.params["user"]
     try:
-        client[db].command("createUser", user, pwd=password, roles=roles, mechanisms=["SCRAM-SHA-256"])
+        client.admin.command("createUser", user, pwd=secrets[step.params["secret_id"]],
+                             roles=[{"role": "root", "db": "admin"}], mechanisms=["SCRAM-SHA-256"])
     except OperationFailure as exc:
-        if exc.code != USER_EXISTS:
-            raise RuntimeFailure(f"could not create MongoDB user {db}.{user}: {exc.details.get('errmsg', exc)}") from None
-        client[db].command("updateUser", user, pwd=password, roles=roles)
+        # 13 Unauthorized: the localhost exception closed because an earlier run made the admin.
+        if exc.code not in (USER_EXISTS, 13):
+            raise RuntimeFailure(f"could not create MongoDB administrator {user}: {exc.details.get('errmsg', exc)}") from None
+    say(f"administrator {step.target} ready")
 
 
-def initiate_replica_set(client, step: BootstrapStep, say) -> None:
+def initiate_replica_set(client, step: BootstrapStep, secrets: dict[str, str], say) -> None:
     from pymongo.errors import OperationFailure
 
     members = [{"_id": i, "host": h} for i, h in enumerate(step.params["members"])]
@@ -54,7 +57,7 @@ def initiate_replica_set(client, step: BootstrapStep, say) -> None:
         client.admin.command("replSetInitiate", {"_id": step.target, "members": members})
         say(f"replica set {step.target} initiated with {len(members)} members")
     except OperationFailure as exc:
-        if exc.code != 23:  # AlreadyInitialized: a rerun after a partial bootstrap
+        if exc.code != ALREADY_INITIALIZED:
             raise RuntimeFailure(f"replSetInitiate failed: {exc.details.get('errmsg', exc)}") from None
     deadline = time.monotonic() + PRIMARY_TIMEOUT_S
     while time.monotonic() < deadline:
@@ -63,6 +66,9 @@ def initiate_replica_set(client, step: BootstrapStep, say) -> None:
         time.sleep(0.25)
     raise RuntimeFailure(f"replica set {step.target} elected no PRIMARY within {PRIMARY_TIMEOUT_S}s",
                          fix="read the member logs with 'datastack logs mongodb-0'")
+
+
+EXECUTORS = {"mongo_initiate_replica_set": initiate_replica_set, "mongo_create_admin": create_admin}
 
 
 def wait_for_members(host: str, port: int, admin: str, password: str, expected: int, timeout_s: float = 60) -> None:
@@ -85,12 +91,6 @@ def wait_for_members(host: str, port: int, admin: str, password: str, expected: 
         client.close()
 
 
-def _auth_required(client) -> bool:
-    """True on a real mongod (localhost exception just closed); False on the stand-in's open first boot."""
-    from pymongo.errors import OperationFailure
-
-    try:
-        client.admin.command("usersInfo")
-        return False
-    except OperationFailure:
-        return True
+def _split(address: str) -> tuple[str, int]:
+    host, port = address.rsplit(":", 1)
+    return host, int(port)
