@@ -84,7 +84,13 @@ def hosts(target):
 
     def get(url: str):
         if url not in cache:
-            cache[url] = testinfra.get_host(url)
+            if url.startswith("docker://"):
+                from checks.lib.docker_host import docker_host
+                from datastack.images.docker_client import require_docker_cli
+
+                cache[url] = docker_host(url, require_docker_cli())
+            else:
+                cache[url] = testinfra.get_host(url)
         return cache[url]
 
     return get

@@ -9,13 +9,16 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 ENV=ci
+# The project's own CLI, by the path setup.sh installed it at; the system's PATH for everything else.
+DATASTACK="$PWD/.venv/bin/datastack"
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 step() { printf '\n== %s (%s)\n' "$1" "$(date +%T)"; }
 timed() { local start=$SECONDS; "$@"; echo "-- $* took $((SECONDS - start)) s"; }
 
 teardown() {
   local status=$?
   step "datastack down --env $ENV --purge"
-  datastack down --env "$ENV" --engine docker --purge || status=1
+  "$DATASTACK" down --env "$ENV" --engine docker --purge || status=1
   exit "$status"
 }
 
@@ -23,30 +26,30 @@ step "install and start Docker"
 timed bash scripts/install-docker.sh
 
 step "offline images (reused when unchanged)"
-timed datastack images build
+timed "$DATASTACK" images build
 
 trap teardown EXIT
 step "datastack up --env $ENV --engine docker"
-timed datastack up --env "$ENV" --engine docker
+timed "$DATASTACK" up --env "$ENV" --engine docker
 step "second up: every container unchanged"
-timed datastack up --env "$ENV" --engine docker
+timed "$DATASTACK" up --env "$ENV" --engine docker
 
 step "datastack migrate --env $ENV"
-timed datastack migrate --env "$ENV"
+timed "$DATASTACK" migrate --env "$ENV"
 
 step "datastack check --env $ENV"
-timed datastack check --env "$ENV"
+timed "$DATASTACK" check --env "$ENV"
 
 step "rotation: every generated secret changes (administrators included); migrate applies them"
-python - "$ENV" <<'PY'
+"$PWD/.venv/bin/python" - "$ENV" <<'PY'
 import json, secrets, sys
 from datastack.session import Session
 path = Session.open(sys.argv[1], None).state_dir / "secrets.json"
 path.write_text(json.dumps({key: secrets.token_hex(24) for key in json.loads(path.read_text())}))
 print(f"rotated {len(json.loads(path.read_text()))} secrets in {path}")
 PY
-timed datastack migrate --env "$ENV"
+timed "$DATASTACK" migrate --env "$ENV"
 step "up after rotation: only what carries a password at run time is recreated"
-timed datastack up --env "$ENV" --engine docker
+timed "$DATASTACK" up --env "$ENV" --engine docker
 step "datastack check --env $ENV (the new passwords log in, wrong ones are refused)"
-timed datastack check --env "$ENV"
+timed "$DATASTACK" check --env "$ENV"

@@ -5,19 +5,26 @@
 set -euo pipefail
 
 SOCKET=/var/run/docker.sock
+# Where Debian's packages install them: started by path, so no other client on PATH is picked up.
+DOCKER=/usr/bin/docker
+DOCKERD=/usr/sbin/dockerd
+DEBOOTSTRAP=/usr/sbin/debootstrap
 LOG=${DOCKERD_LOG:-/var/log/dockerd.log}
 WAIT_SECONDS=${DOCKERD_WAIT_SECONDS:-60}
+
+# dockerd starts containerd and runc by name: give it the system's directories and nothing else.
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 
 say() { echo "install-docker: $*"; }
 
 daemon_answers() {
   # `docker version` needs the server half; curl might be missing, the docker CLI is not.
-  docker version --format '{{.Server.Version}}' >/dev/null 2>&1
+  "$DOCKER" version --format '{{.Server.Version}}' >/dev/null 2>&1
 }
 
 missing=()
-command -v dockerd >/dev/null 2>&1 || missing+=(docker.io)
-command -v debootstrap >/dev/null 2>&1 || missing+=(debootstrap)
+[ -x "$DOCKERD" ] && [ -x "$DOCKER" ] || missing+=(docker.io)
+[ -x "$DEBOOTSTRAP" ] || missing+=(debootstrap)
 if ((${#missing[@]})); then
   say "installing ${missing[*]} (apt-get)"
   export DEBIAN_FRONTEND=noninteractive
@@ -29,18 +36,18 @@ else
 fi
 
 if daemon_answers; then
-  say "dockerd already answering on $SOCKET (server $(docker version --format '{{.Server.Version}}'))"
+  say "dockerd already answering on $SOCKET (server $("$DOCKER" version --format '{{.Server.Version}}'))"
   exit 0
 fi
 
 # No systemd on these machines: run dockerd as a plain background process, detached from this shell.
 say "starting dockerd in the background (log: $LOG)"
-nohup setsid dockerd >"$LOG" 2>&1 </dev/null &
+nohup setsid "$DOCKERD" >"$LOG" 2>&1 </dev/null &
 disown || true
 
 for ((i = 0; i < WAIT_SECONDS * 2; i++)); do
   if daemon_answers; then
-    say "dockerd answering on $SOCKET after $((i / 2)) s (server $(docker version --format '{{.Server.Version}}'))"
+    say "dockerd answering on $SOCKET after $((i / 2)) s (server $("$DOCKER" version --format '{{.Server.Version}}'))"
     exit 0
   fi
   sleep 0.5

@@ -1,10 +1,21 @@
-"""Shared fixtures. `local_env`: one throwaway `local` environment brought up for real, per session."""
+"""Shared fixtures. `local_env`: one throwaway `local` environment brought up for real, per session.
+
+The suite runs with the system's PATH only, as on a fresh machine: a program found on a developer's
+own PATH (a pyenv shim, a hand-made link) can never make a missing install step pass here.
+"""
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
+from datastack.programs import SYSTEM_PATH
 from tests.support.environments import create_environment
+
+
+def pytest_configure(config):
+    os.environ["PATH"] = SYSTEM_PATH
 
 
 @pytest.fixture(scope="session")

@@ -19,6 +19,7 @@ from datastack.images.docker_client import require_docker_cli
 from datastack.images.hashing import hash_text, short
 from datastack.images.progress import Progress, quiet, run_with_ticker, tail
 from datastack.images.recipes import HASH_LABEL, IMAGE_REPOSITORY, RECIPE_LABEL
+from datastack.programs import SYSTEM_PATH, system_program
 
 SUITE = "bookworm"
 MIRROR = "http://deb.debian.org/debian"
@@ -47,18 +48,20 @@ def base_tag() -> str:
     return f"{IMAGE_REPOSITORY}/base:{short(base_hash())}"
 
 
-def debootstrap_command(rootfs: Path) -> list[str]:
-    return ["debootstrap", f"--variant={VARIANT}", f"--include={','.join(PACKAGES)}", SUITE, str(rootfs), MIRROR]
+def debootstrap_command(rootfs: Path, debootstrap: str) -> list[str]:
+    return [debootstrap, f"--variant={VARIANT}", f"--include={','.join(PACKAGES)}", SUITE, str(rootfs), MIRROR]
 
 
-def _require_debootstrap() -> None:
-    # /usr/sbin is not on every PATH (e.g. sudo-less shells), debootstrap lives there.
-    if shutil.which("debootstrap", path=f"{os.environ.get('PATH', '')}:/usr/sbin:/sbin") is None:
+def _require_debootstrap() -> str:
+    """The installed debootstrap (in /usr/sbin, which is not on every PATH)."""
+    debootstrap = system_program("debootstrap")
+    if debootstrap is None:
         raise UserError("debootstrap is not installed (needed to build the offline base image)",
                         fix="run `bash scripts/install-docker.sh` or `apt-get install -y debootstrap`")
     if os.geteuid() != 0:
         raise UserError("building the base image needs root (debootstrap and chroot)",
                         fix="run `datastack images build` as root")
+    return debootstrap
 
 
 def ensure_base_image(client, progress: Progress = quiet) -> BaseImage:
@@ -72,15 +75,16 @@ def ensure_base_image(client, progress: Progress = quiet) -> BaseImage:
         return BaseImage(tag, full, reused=True, seconds=0.0)
     except ImageNotFound:
         pass
-    _require_debootstrap()
+    debootstrap = _require_debootstrap()
     docker_cli = require_docker_cli()
     started = time.monotonic()
     progress(f"base {tag}: debootstrap {SUITE} ({VARIANT}, {len(PACKAGES)} packages; about 90 s)")
     # /var/tmp, not /tmp: the rootfs is ~500 MB and /tmp may be a small tmpfs.
     rootfs = Path(tempfile.mkdtemp(prefix="datastack-rootfs-", dir="/var/tmp"))
-    env = {**os.environ, "PATH": f"{os.environ.get('PATH', '')}:/usr/sbin:/sbin", "DEBIAN_FRONTEND": "noninteractive"}
+    # debootstrap runs chroot, mount and dpkg by name: give it the system's directories, sbin included.
+    env = {**os.environ, "PATH": SYSTEM_PATH, "DEBIAN_FRONTEND": "noninteractive"}
     try:
-        result = run_with_ticker(debootstrap_command(rootfs), label="debootstrap", progress=progress, env=env)
+        result = run_with_ticker(debootstrap_command(rootfs, debootstrap), label="debootstrap", progress=progress, env=env)
         if result.returncode != 0:
             raise RuntimeFailure(f"debootstrap failed (exit {result.returncode}): {tail(result.stdout)}",
                                  fix=f"check that {MIRROR} is reachable; rerun `datastack images build`")

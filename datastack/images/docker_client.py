@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import shutil
-
 from datastack.errors import UserError
+from datastack.programs import system_program
 
 INSTALL_FIX = "run `bash scripts/install-docker.sh` (installs docker.io and starts dockerd), or set DOCKER_HOST"
 
@@ -25,7 +24,7 @@ def connect_docker():
 
 def require_docker_cli() -> str:
     """Path of the `docker` CLI (used to stream `docker import`, and by testinfra's docker:// backend)."""
-    cli = shutil.which("docker")
+    cli = system_program("docker")
     if cli is None:
-        raise UserError("the docker CLI is not on PATH", fix=INSTALL_FIX)
+        raise UserError("the docker CLI is not installed", fix=INSTALL_FIX)
     return cli

@@ -37,6 +37,7 @@ from datastack import paths
 from datastack.errors import RuntimeFailure, UserError
 from datastack.images.hashing import hash_files, short
 from datastack.images.progress import Progress, quiet, run_with_ticker, tail
+from datastack.programs import path_with, system_program
 
 RECIPE_DIR = paths.PROJECT_ROOT / "images" / "mongo-express"
 BUILD_SCRIPT = "build-mongo-express.sh"
@@ -67,14 +68,16 @@ def mongo_express_env(mongodb_url: str, username: str, password: str, *, host: s
     }
 
 
-def _check_node() -> None:
-    node, npm = shutil.which("node"), shutil.which("npm")
+def _check_node() -> tuple[str, str]:
+    """The installed `node` (>= 18.18) and `npm`; UserError otherwise."""
+    node, npm = system_program("node"), system_program("npm")
     if node is None or npm is None:
         raise UserError("node and npm are needed to build mongo-express on this host", fix=NODE_FIX)
     version = subprocess.run([node, "--version"], capture_output=True, text=True).stdout.strip()
     match = re.match(r"v(\d+)\.(\d+)", version)
     if not match or (int(match[1]), int(match[2])) < MIN_NODE:
         raise UserError(f"node {version or '?'} is too old for mongo-express 1.1 (needs >= 18.18)", fix=NODE_FIX)
+    return node, npm
 
 
 def ensure_mongo_express_build(cache_dir: Path, progress: Progress | None = None) -> Path:
@@ -84,14 +87,14 @@ def ensure_mongo_express_build(cache_dir: Path, progress: Progress | None = None
     target = cache_dir / f"mongo-express-{build_hash()}"
     if (target / START_SCRIPT).is_file():
         return target
-    _check_node()
+    node, npm = _check_node()
     cache_dir.mkdir(parents=True, exist_ok=True)
     # Build beside the target and rename: an interrupted build never looks finished.
     staging = Path(tempfile.mkdtemp(prefix=".mongo-express-building-", dir=cache_dir))
     try:
         progress(f"mongo-express: installing from npm and building its assets into {paths.display(target)} (~30 s)")
-        result = run_with_ticker(["sh", str(RECIPE_DIR / BUILD_SCRIPT), str(staging)], label="mongo-express build",
-                                 progress=progress, env={**os.environ, "npm_config_update_notifier": "false"})
+        result = run_with_ticker(["/bin/sh", str(RECIPE_DIR / BUILD_SCRIPT), str(staging)], label="mongo-express build",
+                                 progress=progress, env={**os.environ, "PATH": path_with(node, npm), "npm_config_update_notifier": "false"})
         if result.returncode != 0:
             raise RuntimeFailure(f"building mongo-express failed (exit {result.returncode}): {tail(result.stdout)}",
                                  fix="check that the npm registry is reachable and node >= 18.18, then retry")

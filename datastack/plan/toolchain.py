@@ -9,10 +9,11 @@ from __future__ import annotations
 import getpass
 import importlib.util
 import os
-import shutil
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from datastack.programs import system_program
 
 # Debian packages that provide each binary, for "missing binary" errors.
 PACKAGES = {
@@ -49,11 +50,11 @@ def detect_toolchain(postgres_version: str = "15", mongo_express_dir: Path | Non
     users = ROOT_SERVICE_USERS if is_root else {role: user for role in ROOT_SERVICE_USERS}
     return Toolchain(
         python=python or sys.executable,
-        mongod=shutil.which("mongod"),
+        mongod=system_program("mongod"),
         secantus=importlib.util.find_spec("secantus") is not None,
         postgres_bin=find_postgres_bin(postgres_version),
-        redis_server=shutil.which("redis-server"),
-        node=shutil.which("node"),
+        redis_server=system_program("redis-server"),
+        node=system_program("node"),
         mongo_express_dir=str(mongo_express_dir) if mongo_express_dir and mongo_express_dir.exists() else None,
         service_users=dict(users),
     )
@@ -63,5 +64,5 @@ def find_postgres_bin(version: str) -> str | None:
     debian = Path(f"/usr/lib/postgresql/{version}/bin")
     if (debian / "postgres").exists():
         return str(debian)
-    found = shutil.which("postgres")
+    found = system_program("postgres")
     return str(Path(found).parent) if found else None

@@ -29,4 +29,5 @@ export VCAP_APP_HOST=${VCAP_APP_HOST:-127.0.0.1} PORT=${PORT:-8081} NODE_ENV=pro
 
 # cwd matters: mongo-express reads ./config.js and ./.env from it.
 cd "$here/node_modules/mongo-express"
-exec node app.js "$@"
+# NODE: the node binary to run (the local engine passes the one it found); the image has it on PATH.
+exec "${NODE:-node}" app.js "$@"

@@ -45,6 +45,8 @@ def plan_mongo_express(spec: EnvironmentSpec, ctx: PlanContext) -> list[ServiceP
     }
     if me.database:
         env["ME_CONFIG_MONGODB_AUTH_DATABASE"] = me.database
+    if local:
+        env["NODE"] = ctx.toolchain.node  # by its installed path: start-mongo-express.sh runs "$NODE"
     secret_keys = ["ME_CONFIG_MONGODB_URL"]
     if me.basic_auth:
         env["ME_CONFIG_BASICAUTH_USERNAME"] = me.basic_auth.name

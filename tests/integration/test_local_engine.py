@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
-import shutil
 import urllib.request
 
 import psycopg
 import pymongo
 import pytest
 import redis
+
+from datastack.programs import system_program
 
 pytestmark = pytest.mark.integration
 
@@ -18,7 +19,7 @@ def test_up_starts_every_service_and_status_reports_running(local_env):
     status = json.loads(local_env.cli("status", "--json").stdout)
     states = {s["name"]: s["state"] for s in status["services"]}
     expected = {"mongodb", "postgres", "redis", "app-reference"}
-    if shutil.which("node") and shutil.which("npm"):
+    if system_program("node") and system_program("npm"):
         expected.add("mongo_express")  # built on first up where node and npm exist
     assert states == dict.fromkeys(expected, "running")
     assert any("stand-in" in note for note in status["notes"])

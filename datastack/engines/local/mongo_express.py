@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 from ...paths import state_root
+from ...programs import system_program
 
 
 def build_cache() -> Path:
@@ -30,7 +30,7 @@ def ensure_mongo_express(spec, say) -> None:
     me = spec.services.mongo_express
     if me is None or not me.enabled or spec.services.mongodb is None or mongo_express_dir() is not None:
         return
-    if not (shutil.which("node") and shutil.which("npm")):
+    if not (system_program("node") and system_program("npm")):
         return
     from ...images.mongo_express_build import ensure_mongo_express_build
 

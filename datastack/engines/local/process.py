@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ...plan.model import ServicePlan
+from ...programs import SYSTEM_PATH
 
 STOP_TIMEOUT_S = 20
 
@@ -57,7 +58,9 @@ def proc_stat(pid: int) -> tuple[str, int] | None:
 
 
 def service_env(plan: ServicePlan) -> dict[str, str]:
-    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"}
+    # The system's PATH, not the caller's: a service must not depend on what a shell happened to hold
+    # (a root-only pyenv shim, say); plans name their programs by absolute path.
+    env = {"PATH": SYSTEM_PATH, "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"}
     try:
         env["HOME"] = pwd.getpwnam(plan.run_as).pw_dir
     except KeyError:

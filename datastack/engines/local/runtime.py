@@ -19,6 +19,7 @@ from pathlib import Path
 from ...errors import UserError
 from ...plan.model import Plan
 from ...plan.toolchain import PACKAGES
+from ...programs import system_program
 
 RUNTIME_REQUIREMENTS = ["SecantusDB==0.7.0b3", "pymongo>=4.6", "psycopg[binary]>=3.1", "redis>=5"]
 SYSTEM_PYTHON = "/usr/bin/python3"
@@ -63,7 +64,7 @@ def ensure_runtime(python: str, say) -> None:
 def check_binaries(plan: Plan) -> None:
     for svc in plan.services:
         exe = svc.command[0] if svc.command else None
-        if exe and not (Path(exe).exists() or shutil.which(exe)):
+        if exe and not (Path(exe).is_absolute() and Path(exe).exists()):  # plans name programs by path
             name = Path(exe).name
             raise UserError(f"{svc.name}: {name} not found", fix=f"install it: apt-get install {PACKAGES.get(name, name)}")
         if svc.implementation == "secantus" and svc.command[0] == sys.executable:
@@ -74,7 +75,7 @@ def check_binaries(plan: Plan) -> None:
                                 fix=f"install mongod, or {PACKAGES['secantus']}")
         if svc.init:
             initdb = svc.init.command[0]
-            if not (Path(initdb).exists() or shutil.which(initdb)):
+            if not (Path(initdb).is_absolute() and Path(initdb).exists()):
                 raise UserError(f"{svc.name}: initdb not found", fix="install it: apt-get install postgresql")
 
 
@@ -86,7 +87,9 @@ def ensure_service_users(plan: Plan, say) -> None:
         try:
             pwd.getpwnam(user)
         except KeyError:
-            done = subprocess.run(["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", user],
+            # /usr/sbin is missing from some root shells' PATH (`su` without `-`): by path.
+            useradd = system_program("useradd") or "/usr/sbin/useradd"
+            done = subprocess.run([useradd, "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", user],
                                   capture_output=True, text=True)
             if done.returncode != 0:
                 raise UserError(f"service user {user} does not exist and useradd failed: {done.stderr.strip()}",

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import subprocess
 import time
 
 import pytest
 
+from datastack.programs import system_program
 from tests.integration.images.test_offline_images import http_status
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(600)]
@@ -31,7 +31,7 @@ def standin(tmp_path):
 
 
 def test_host_build_starts_and_answers_401_then_200(tmp_path, standin):
-    if shutil.which("node") is None or shutil.which("npm") is None:
+    if system_program("node") is None or system_program("npm") is None:
         pytest.skip("node and npm are not installed (apt-get install -y nodejs npm)")
     from datastack.images.mongo_express_build import (
         ensure_mongo_express_build,

@@ -51,7 +51,8 @@ class MongoStandIn:
         return self
 
     def _launch(self, *, auth: bool) -> None:
-        args = ["secantusd-py", "--host", "127.0.0.1", "--port", str(self.port), "--storage-path", str(self.directory / "data")]
+        # The stand-in of this interpreter's environment, by module: never a `secantusd-py` on PATH.
+        args = [sys.executable, "-m", "secantus", "--host", "127.0.0.1", "--port", str(self.port), "--storage-path", str(self.directory / "data")]
         log = open(self.directory / "server.log", "ab")
         self.process = subprocess.Popen(args + (["--auth"] if auth else []), stdout=log, stderr=log)
         deadline = time.monotonic() + 15
@@ -61,9 +62,9 @@ class MongoStandIn:
                 return
             except OSError:
                 if self.process.poll() is not None:
-                    raise RuntimeError(f"secantusd-py exited: {(self.directory / 'server.log').read_text()[-500:]}")
+                    raise RuntimeError(f"the SecantusDB stand-in exited: {(self.directory / 'server.log').read_text()[-500:]}")
                 time.sleep(0.05)
-        raise RuntimeError("secantusd-py did not listen within 15 s")
+        raise RuntimeError("the SecantusDB stand-in did not listen within 15 s")
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:

@@ -22,6 +22,7 @@ import yaml
 
 from datastack.endpoints import Endpoints, RedisEndpoint
 from datastack.paths import environment_file
+from datastack.programs import system_program
 from datastack.spec import EnvironmentSpec
 from tests.support.environments import free_port_block, reachable_tmpdir
 
@@ -58,7 +59,7 @@ def local_redis_spec(port: int, state_dir: Path | None = None) -> EnvironmentSpe
 
 @pytest.fixture
 def redis_env():
-    binary = shutil.which("redis-server")
+    binary = system_program("redis-server")
     if binary is None:
         pytest.skip("redis-server is not installed")
     root = reachable_tmpdir("ds-redis-")

@@ -94,7 +94,7 @@ def test_missing_debootstrap_is_a_user_error(monkeypatch):
 
 
 def test_base_includes_what_the_recipes_and_testinfra_need(tmp_path):
-    command = debootstrap_command(tmp_path)
+    command = debootstrap_command(tmp_path, "/usr/sbin/debootstrap")
     includes = next(arg for arg in command if arg.startswith("--include=")).split("=", 1)[1].split(",")
     assert {"postgresql", "redis-server", "python3-venv", "procps", "iproute2"} <= set(includes)
     assert "--variant=minbase" in command and "bookworm" in command

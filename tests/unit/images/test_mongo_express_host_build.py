@@ -22,7 +22,7 @@ def test_build_hash_is_stable():
 
 
 def test_missing_node_is_a_user_error_with_the_fix(tmp_path, monkeypatch):
-    monkeypatch.setattr(meb.shutil, "which", lambda name: None)
+    monkeypatch.setattr(meb, "system_program", lambda name: None)
     with pytest.raises(UserError, match="apt-get install -y nodejs npm"):
         meb.ensure_mongo_express_build(tmp_path)
 
