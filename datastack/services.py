@@ -41,6 +41,7 @@ class Service:
     plan: Callable[["EnvironmentSpec", "PlanContext"], "list[ServicePlan]"]
     store: Store | None = None
     spec_key: str | None = None  # its key under `services:` in the spec, when not its name
+    spec_model: type | None = None  # a registered (non built-in) service: the pydantic model of its spec section
     # Runs a ServicePlan's first-start steps (`bootstrap`) against the server at host:port, reached without auth.
     first_start: Callable[["list[BootstrapStep]", str, int, Secrets, Callable[[str], None]], None] | None = None
     # Container engines: the one-shot job that runs those steps from inside the environment's network.
