@@ -60,12 +60,12 @@ def down(to: Annotated[str, typer.Option("--to", help="roll back until this revi
     session = Session.open(env, spec)
     options = MigrateOptions(progress=say)
     if store == "mongodb":
-        from ..migrate.mongodb import mongodb_down
+        from roles.mongodb.reconcile import mongodb_down
 
         databases = list(session.spec.services.mongodb.databases) if session.spec.services.mongodb else []
         report = mongodb_down(session.spec, session.endpoints(), session.secrets(), _one(database, databases, store), to, options)
     elif store == "postgres":
-        from ..migrate import postgres as pg
+        from roles.postgres import reconcile as pg
 
         if not hasattr(pg, "postgres_down"):
             raise UserError("PostgreSQL roll-back is not available in this build", fix="use alembic downgrade")

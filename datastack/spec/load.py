@@ -142,7 +142,7 @@ CROSS_CHECKS.append(check_referenced_paths)
 
 def check_mongodb_schemas(spec: EnvironmentSpec, path: Path) -> None:
     """MongoDB schema files parse, and every granted role exists (imported lazily: no pymongo at load)."""
-    from ..migrate.mongodb.schema_file import check_schemas
+    from roles.mongodb.reconcile.schema_file import check_schemas
 
     check_schemas(spec, path)
 
@@ -152,7 +152,7 @@ CROSS_CHECKS.append(check_mongodb_schemas)
 
 def check_postgres_alembic(spec: EnvironmentSpec, path: Path) -> None:
     """Each Alembic directory exists, is a script directory and has one head (alembic imported lazily)."""
-    from ..migrate.postgres.spec_checks import check_alembic_scripts
+    from roles.postgres.reconcile.spec_checks import check_alembic_scripts
 
     check_alembic_scripts(spec, path)
 

@@ -10,19 +10,19 @@ from .plan import plan_mongodb
 
 
 def _migrate(spec, endpoints, secrets, options):
-    from datastack.migrate.mongodb import migrate_mongodb
+    from roles.mongodb.reconcile import migrate_mongodb
 
     return migrate_mongodb(spec, endpoints, secrets, options)
 
 
 def _status(spec, endpoints, secrets):
-    from datastack.migrate.mongodb import mongodb_status
+    from roles.mongodb.reconcile import mongodb_status
 
     return mongodb_status(spec, endpoints, secrets)
 
 
 def _reconcile_logins(spec, endpoints, secrets, options):
-    from datastack.migrate.mongodb import reconcile_mongodb_logins
+    from roles.mongodb.reconcile import reconcile_mongodb_logins
 
     return reconcile_mongodb_logins(spec, endpoints, secrets, options)
 

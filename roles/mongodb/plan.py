@@ -6,7 +6,7 @@ Stand-in (SecantusDB): one node. It has no localhost exception, so its admin is 
 during a private first boot without auth on a throwaway port, before it ever listens on the
 declared port; from then on it only runs with auth.
 Either way the first start makes only the administrator: the database users and roles belong to the
-reconciler (datastack.migrate.mongodb), which every engine runs once the server is up.
+reconciler (roles.mongodb.reconcile), which every engine runs once the server is up.
 """
 
 from __future__ import annotations

@@ -8,19 +8,19 @@ from .plan import plan_postgres
 
 
 def _migrate(spec, endpoints, secrets, options):
-    from datastack.migrate.postgres import migrate_postgres
+    from roles.postgres.reconcile import migrate_postgres
 
     return migrate_postgres(spec, endpoints, secrets, options)
 
 
 def _status(spec, endpoints, secrets):
-    from datastack.migrate.postgres import postgres_status
+    from roles.postgres.reconcile import postgres_status
 
     return postgres_status(spec, endpoints, secrets)
 
 
 def _reconcile_logins(spec, endpoints, secrets, options):
-    from datastack.migrate.postgres import reconcile_postgres_logins
+    from roles.postgres.reconcile import reconcile_postgres_logins
 
     return reconcile_postgres_logins(spec, endpoints, secrets, options)
 

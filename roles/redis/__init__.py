@@ -8,13 +8,13 @@ from .plan import plan_redis
 
 
 def _migrate(spec, endpoints, secrets, options):
-    from datastack.migrate.redis import migrate_redis
+    from roles.redis.reconcile import migrate_redis
 
     return [migrate_redis(spec, endpoints, secrets, options)]
 
 
 def _status(spec, endpoints, secrets):
-    from datastack.migrate.redis import redis_status
+    from roles.redis.reconcile import redis_status
 
     return [redis_status(spec, endpoints, secrets)]
 

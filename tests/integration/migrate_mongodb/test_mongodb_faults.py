@@ -15,10 +15,10 @@ import pytest
 from mongodb_standin import BOT_CORE_SCHEMA, environment, free_port
 
 from datastack.errors import RuntimeFailure
-from datastack.migrate.mongodb import migrate_mongodb
-from datastack.migrate.mongodb.__main__ import write_context
-from datastack.migrate.mongodb.lease import LEASE_ID, LEASES
-from datastack.migrate.mongodb.versions import LEDGER
+from roles.mongodb.reconcile import migrate_mongodb
+from roles.mongodb.reconcile.__main__ import write_context
+from roles.mongodb.reconcile.lease import LEASE_ID, LEASES
+from roles.mongodb.reconcile.versions import LEDGER
 from datastack.migrate.report import MigrateOptions
 
 # Sleeps only in the subprocesses (they set SLOW_MIGRATION), so the in-process rerun is quick.
@@ -51,7 +51,7 @@ def start_migrator(env, tmp_path, name: str, slow_s: float, *extra: str) -> subp
     context = tmp_path / f"{name}.json"
     write_context(context, *env)
     return subprocess.Popen(
-        [sys.executable, "-m", "datastack.migrate.mongodb", str(context), "--lease-seconds", "3", *extra],
+        [sys.executable, "-m", "roles.mongodb.reconcile", str(context), "--lease-seconds", "3", *extra],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         env={**os.environ, "SLOW_MIGRATION": str(slow_s)},
     )
@@ -118,7 +118,7 @@ def test_unreachable_database_fails_within_a_bounded_wait(tmp_path):
 
     context = tmp_path / "ctx.json"
     write_context(context, spec, endpoints, secrets)
-    proc = subprocess.run([sys.executable, "-m", "datastack.migrate.mongodb", str(context), "--connect-timeout", "1"],
+    proc = subprocess.run([sys.executable, "-m", "roles.mongodb.reconcile", str(context), "--connect-timeout", "1"],
                           capture_output=True, text=True, timeout=30)
     assert proc.returncode == 1 and "did not answer" in proc.stderr and "Traceback" not in proc.stderr
 

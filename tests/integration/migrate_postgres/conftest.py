@@ -117,7 +117,7 @@ _counter = itertools.count()
 
 def spine_bootstrap(spec: EnvironmentSpec, endpoints: Endpoints, secrets: dict[str, str]) -> None:
     """What every engine does once PostgreSQL is up: the reconciler's logins (roles, databases, CONNECT)."""
-    from datastack.migrate.postgres import reconcile_postgres_logins
+    from roles.postgres.reconcile import reconcile_postgres_logins
 
     reconcile_postgres_logins(spec, endpoints, secrets, MigrateOptions())
 

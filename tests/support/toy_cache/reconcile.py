@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datastack.admin_logins import admin_login, remember_admin_password
-from datastack.migrate.redis.acl import DesiredUser, acl_changes, apply_user, sha256
+from roles.redis.reconcile.acl import DesiredUser, acl_changes, apply_user, sha256
 from datastack.migrate.report import MigrateOptions, StoreReport
 
 

@@ -17,8 +17,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from types import ModuleType
 
-from ...errors import UserError
-from ...paths import display
+from datastack.errors import UserError
+from datastack.paths import display
 
 LEDGER = "_datastack_migrations"
 FILE_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.py$")

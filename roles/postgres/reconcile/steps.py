@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ..report import Change, MigrateOptions, StoreReport
+from datastack.migrate.report import Change, MigrateOptions, StoreReport
 
 if TYPE_CHECKING:
     import psycopg

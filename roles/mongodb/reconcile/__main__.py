@@ -1,6 +1,6 @@
 """Run the MongoDB migrator on its own, without the CLI: for fault tests and the benchmark.
 
-    python -m datastack.migrate.mongodb CONTEXT.json [--dry-run] [--lease-seconds S] [--lock-timeout S]
+    python -m roles.mongodb.reconcile CONTEXT.json [--dry-run] [--lease-seconds S] [--lock-timeout S]
         [--connect-timeout S]
 
 CONTEXT.json (keep it 0600: it holds secrets) is {"spec": ..., "endpoints": ..., "secrets": ...}.
@@ -14,15 +14,15 @@ import json
 import sys
 from pathlib import Path
 
-from ...endpoints import Endpoints
-from ...errors import DatastackError
-from ...spec import EnvironmentSpec
-from ..report import MigrateOptions
+from datastack.endpoints import Endpoints
+from datastack.errors import DatastackError
+from datastack.spec import EnvironmentSpec
+from datastack.migrate.report import MigrateOptions
 from . import migrate_mongodb
 
 
 def write_context(path: Path, spec: EnvironmentSpec, endpoints: Endpoints, secrets: dict[str, str]) -> None:
-    from ...spec.secrets import write_private
+    from datastack.spec.secrets import write_private
 
     write_private(path, json.dumps({
         "spec": spec.model_dump(mode="json", by_alias=True),
@@ -32,7 +32,7 @@ def write_context(path: Path, spec: EnvironmentSpec, endpoints: Endpoints, secre
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m datastack.migrate.mongodb")
+    parser = argparse.ArgumentParser(prog="python -m roles.mongodb.reconcile")
     parser.add_argument("context", type=Path)
     parser.add_argument("--dry-run", action="store_true")
     parser.add_argument("--lease-seconds", type=float, default=None)

@@ -10,8 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ...errors import RuntimeFailure
-from ..report import Change, MigrateOptions, StoreReport
+from datastack.errors import RuntimeFailure
+from datastack.migrate.report import Change, MigrateOptions, StoreReport
 from .advisory_lock import advisory_lock, lock_key
 from .settings import AlembicSettings
 

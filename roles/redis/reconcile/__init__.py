@@ -5,11 +5,11 @@
 
 from __future__ import annotations
 
-from ...admin_logins import remember_admin_password
-from ...endpoints import Endpoints
-from ...errors import RuntimeFailure
-from ...spec import EnvironmentSpec
-from ..report import Change, MigrateOptions, StoreReport
+from datastack.admin_logins import remember_admin_password
+from datastack.endpoints import Endpoints
+from datastack.errors import RuntimeFailure
+from datastack.spec import EnvironmentSpec
+from datastack.migrate.report import Change, MigrateOptions, StoreReport
 
 __all__ = ["migrate_redis", "redis_status"]
 

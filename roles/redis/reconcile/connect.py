@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ...admin_logins import admin_login
-from ...credentials import redis_login
-from ...endpoints import Endpoints
-from ...errors import RuntimeFailure, UserError
-from ...spec import EnvironmentSpec
+from datastack.admin_logins import admin_login
+from datastack.credentials import redis_login
+from datastack.endpoints import Endpoints
+from datastack.errors import RuntimeFailure, UserError
+from datastack.spec import EnvironmentSpec
 
 if TYPE_CHECKING:
     import redis

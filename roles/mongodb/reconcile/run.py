@@ -11,13 +11,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from ...admin_logins import admin_login, remember_admin_password
-from ...credentials import mongo_login, mongo_uri
-from ...endpoints import Endpoints
-from ...errors import RuntimeFailure, UserError
-from ...paths import MIGRATIONS_DIR
-from ...spec import EnvironmentSpec
-from ..report import Change, MigrateOptions, StoreReport
+from datastack.admin_logins import admin_login, remember_admin_password
+from datastack.credentials import mongo_login, mongo_uri
+from datastack.endpoints import Endpoints
+from datastack.errors import RuntimeFailure, UserError
+from datastack.paths import MIGRATIONS_DIR
+from datastack.spec import EnvironmentSpec
+from datastack.migrate.report import Change, MigrateOptions, StoreReport
 from . import versions
 from .lease import DEFAULT_LEASE_S, Lease
 from .live import read_live_state

@@ -6,11 +6,11 @@ from typing import TYPE_CHECKING
 
 from dataclasses import replace
 
-from ...admin_logins import admin_login
-from ...credentials import postgres_login, postgres_uri
-from ...endpoints import Endpoints
-from ...errors import RuntimeFailure
-from ...spec import EnvironmentSpec
+from datastack.admin_logins import admin_login
+from datastack.credentials import postgres_login, postgres_uri
+from datastack.endpoints import Endpoints
+from datastack.errors import RuntimeFailure
+from datastack.spec import EnvironmentSpec
 
 if TYPE_CHECKING:
     import psycopg

@@ -9,9 +9,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ...endpoints import Endpoints
-    from ...spec import EnvironmentSpec
-    from ..report import MigrateOptions, StoreReport
+    from datastack.endpoints import Endpoints
+    from datastack.spec import EnvironmentSpec
+    from datastack.migrate.report import MigrateOptions, StoreReport
 
 
 def migrate_mongodb(spec: "EnvironmentSpec", endpoints: "Endpoints", secrets: dict[str, str],
@@ -44,7 +44,7 @@ def reconcile_mongodb_logins(spec: "EnvironmentSpec", endpoints: "Endpoints", se
 def mongodb_status(spec: "EnvironmentSpec", endpoints: "Endpoints", secrets: dict[str, str], *,
                    connect_timeout_s: float | None = None) -> list["StoreReport"]:
     """What a migrate would do (planned, drift, revision), without writing anything."""
-    from ..report import MigrateOptions
+    from datastack.migrate.report import MigrateOptions
 
     return migrate_mongodb(spec, endpoints, secrets, MigrateOptions(dry_run=True), connect_timeout_s=connect_timeout_s)
 
@@ -52,7 +52,7 @@ def mongodb_status(spec: "EnvironmentSpec", endpoints: "Endpoints", secrets: dic
 def mongodb_down(spec: "EnvironmentSpec", endpoints: "Endpoints", secrets: dict[str, str], database: str, to: str,
                  options: "MigrateOptions", *, connect_timeout_s: float | None = None) -> "StoreReport":
     """Roll back versioned migrations of one database until `to` (a number like 0001; 0000 undoes all)."""
-    from ...errors import UserError
+    from datastack.errors import UserError
     from .run import DEFAULT_CONNECT_TIMEOUT_S, connect, roll_back_database, targets
 
     by_name = {t.name: t for t in targets(spec, secrets)}

@@ -6,10 +6,10 @@ current and head revision. Nothing heavy is imported until a function runs.
 
 from __future__ import annotations
 
-from ...endpoints import Endpoints
-from ...paths import PROJECT_ROOT
-from ...spec import EnvironmentSpec
-from ..report import MigrateOptions, StoreReport
+from datastack.endpoints import Endpoints
+from datastack.paths import PROJECT_ROOT
+from datastack.spec import EnvironmentSpec
+from datastack.migrate.report import MigrateOptions, StoreReport
 
 # The load-time check (Alembic directories) is registered in datastack/spec/load.py.
 __all__ = ["migrate_postgres", "postgres_status", "reconcile_postgres_logins"]
@@ -67,7 +67,7 @@ def reconcile_cluster(spec: EnvironmentSpec, endpoints: Endpoints, secrets: dict
                       reports: dict[str, StoreReport]) -> StoreReport:
     """Cluster-wide state — the superuser's password, login roles, databases, who may connect — the only writer of
     PostgreSQL roles after initdb. Run by every engine right after the server starts, and by `migrate`."""
-    from ...admin_logins import remember_admin_password
+    from datastack.admin_logins import remember_admin_password
     from .connect import connect
     from .privileges import database_acl_steps
     from .roles import database_steps, role_steps, superuser_password_steps

@@ -13,8 +13,8 @@ import secrets as token_source
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ...spec.redis import RedisSpec
-from ..report import Change
+from datastack.spec.redis import RedisSpec
+from datastack.migrate.report import Change
 
 if TYPE_CHECKING:
     import redis

@@ -7,8 +7,8 @@ from functools import lru_cache
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ...errors import UserError
-from ...paths import PROJECT_ROOT, display
+from datastack.errors import UserError
+from datastack.paths import PROJECT_ROOT, display
 
 
 class AlembicSettings(BaseModel):

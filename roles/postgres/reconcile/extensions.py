@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ...errors import UserError
+from datastack.errors import UserError
 from .steps import Step
 
 if TYPE_CHECKING:

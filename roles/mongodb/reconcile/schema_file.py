@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ...errors import UserError
-from ...paths import PROJECT_ROOT, display
-from ...spec import EnvironmentSpec
-from ...spec.load import load_yaml_model
+from datastack.errors import UserError
+from datastack.paths import PROJECT_ROOT, display
+from datastack.spec import EnvironmentSpec
+from datastack.spec.load import load_yaml_model
 from .schema import DatabaseSchema
 
 # Every role MongoDB defines itself; anything else must be declared in a schema file.

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ...spec.redis import RedisSpec, memory_bytes
-from ..report import Change
+from datastack.spec.redis import RedisSpec, memory_bytes
+from datastack.migrate.report import Change
 
 if TYPE_CHECKING:
     import redis

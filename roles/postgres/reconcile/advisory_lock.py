@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
-from ...errors import RuntimeFailure
+from datastack.errors import RuntimeFailure
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection

@@ -10,8 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ...migrate.report import Change, MigrateOptions
-from ...spec.mongodb import MongoUser
+from datastack.migrate.report import Change, MigrateOptions
+from datastack.spec.mongodb import MongoUser
 from .compare import (
     COLLMOD_INDEX_OPTIONS,
     is_implicit_index,

@@ -16,7 +16,7 @@ import time
 import uuid
 from datetime import UTC, datetime, timedelta
 
-from ...errors import RuntimeFailure
+from datastack.errors import RuntimeFailure
 
 LEASES = "_datastack_lock"
 LEASE_ID = "migrate"

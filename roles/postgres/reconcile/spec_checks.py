@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ...errors import UserError
-from ...paths import PROJECT_ROOT, display
-from ...spec import EnvironmentSpec
+from datastack.errors import UserError
+from datastack.paths import PROJECT_ROOT, display
+from datastack.spec import EnvironmentSpec
 
 
 def check_alembic_scripts(spec: EnvironmentSpec, spec_path: Path) -> None:
