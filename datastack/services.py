@@ -6,6 +6,7 @@ hooks; it never names a service. A service's whole story lives in `roles/<servic
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -81,3 +82,15 @@ def service_named(name: str) -> Service:
         if service.name == name:
             return service
     raise UserError(f"no service {name!r}", fix=f"use one of: {', '.join(s.name for s in registered_services())}")
+
+
+def lazy(module: str, function: str, *, one_report: bool = False) -> Callable:
+    """`module.function`, imported on its first call: loading the registry never pulls in a store's driver.
+    one_report: the function returns one StoreReport, the protocol wants a list."""
+
+    def call(*args, **kwargs):
+        result = getattr(importlib.import_module(module), function)(*args, **kwargs)
+        return [result] if one_report else result
+
+    call.__name__ = call.__qualname__ = function
+    return call

@@ -2,29 +2,13 @@
 
 from __future__ import annotations
 
-from datastack.services import Service, Store
+from datastack.services import Service, Store, lazy
 
 from .container_job import mongo_first_start_job
 from .first_start import run_first_start
 from .plan import plan_mongodb
 
-
-def _migrate(spec, endpoints, secrets, options):
-    from roles.mongodb.reconcile import migrate_mongodb
-
-    return migrate_mongodb(spec, endpoints, secrets, options)
-
-
-def _status(spec, endpoints, secrets):
-    from roles.mongodb.reconcile import mongodb_status
-
-    return mongodb_status(spec, endpoints, secrets)
-
-
-def _reconcile_logins(spec, endpoints, secrets, options):
-    from roles.mongodb.reconcile import reconcile_mongodb_logins
-
-    return reconcile_mongodb_logins(spec, endpoints, secrets, options)
+RECONCILER = "roles.mongodb.reconcile"
 
 
 def _uri(spec, endpoints, secrets, user):
@@ -36,7 +20,8 @@ def _uri(spec, endpoints, secrets, user):
 SERVICE = Service(
     name="mongodb",
     plan=plan_mongodb,
-    store=Store(migrate=_migrate, status=_status, uri=_uri, reconcile_logins=_reconcile_logins),
+    store=Store(migrate=lazy(RECONCILER, "migrate_mongodb"), status=lazy(RECONCILER, "mongodb_status"), uri=_uri,
+                reconcile_logins=lazy(RECONCILER, "reconcile_mongodb_logins")),
     first_start=run_first_start,
     first_start_job=mongo_first_start_job,
 )

@@ -2,21 +2,11 @@
 
 from __future__ import annotations
 
-from datastack.services import Service, Store
+from datastack.services import Service, Store, lazy
 
 from .plan import plan_redis
 
-
-def _migrate(spec, endpoints, secrets, options):
-    from roles.redis.reconcile import migrate_redis
-
-    return [migrate_redis(spec, endpoints, secrets, options)]
-
-
-def _status(spec, endpoints, secrets):
-    from roles.redis.reconcile import redis_status
-
-    return [redis_status(spec, endpoints, secrets)]
+RECONCILER = "roles.redis.reconcile"
 
 
 def _uri(spec, endpoints, secrets, user):
@@ -25,5 +15,10 @@ def _uri(spec, endpoints, secrets, user):
     return redis_uri(endpoints, redis_login(spec, secrets, user))
 
 
-SERVICE = Service(name="redis", plan=plan_redis, store=Store(migrate=_migrate, status=_status, uri=_uri,
-                                                                   reconcile_logins=_migrate))
+# Redis' reconciler is its ACL users and runtime config: after a start the engine runs all of it.
+SERVICE = Service(
+    name="redis",
+    plan=plan_redis,
+    store=Store(migrate=lazy(RECONCILER, "migrate_redis", one_report=True), status=lazy(RECONCILER, "redis_status", one_report=True),
+                uri=_uri, reconcile_logins=lazy(RECONCILER, "migrate_redis", one_report=True)),
+)
