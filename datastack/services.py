@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from .endpoints import Endpoints
     from .migrate.report import MigrateOptions, StoreReport
     from .plan.context import PlanContext
@@ -34,6 +36,8 @@ class Store:
     uri: Callable[["EnvironmentSpec", "Endpoints", Secrets, "str | None"], str]
     # Users, roles and passwords only: what every engine runs once the store (re)started.
     reconcile_logins: Callable[["EnvironmentSpec", "Endpoints", Secrets, "MigrateOptions"], "list[StoreReport]"]
+    # `datastack migrate down --store NAME`: roll one database back to a revision (None: not supported).
+    roll_back: Callable[["EnvironmentSpec", "Endpoints", Secrets, str, str, "MigrateOptions"], "StoreReport"] | None = None
 
 
 @dataclass(frozen=True)
@@ -43,6 +47,8 @@ class Service:
     store: Store | None = None
     spec_key: str | None = None  # its key under `services:` in the spec, when not its name
     spec_model: type | None = None  # a registered (non built-in) service: the pydantic model of its spec section
+    # Checks at spec load that need more than the model (files it names exist and parse); raises UserError.
+    check_spec: Callable[["EnvironmentSpec", "Path"], None] | None = None
     # Runs a ServicePlan's first-start steps (`bootstrap`) against the server at host:port, reached without auth.
     first_start: Callable[["list[BootstrapStep]", str, int, Secrets, Callable[[str], None]], None] | None = None
     # Container engines: the one-shot job that runs those steps from inside the environment's network.

@@ -21,7 +21,9 @@ SERVICE = Service(
     name="mongodb",
     plan=plan_mongodb,
     store=Store(migrate=lazy(RECONCILER, "migrate_mongodb"), status=lazy(RECONCILER, "mongodb_status"), uri=_uri,
-                reconcile_logins=lazy(RECONCILER, "reconcile_mongodb_logins")),
+                reconcile_logins=lazy(RECONCILER, "reconcile_mongodb_logins"), roll_back=lazy(RECONCILER, "mongodb_down")),
+    # Schema files parse and every granted role exists (pymongo is not imported at load).
+    check_spec=lazy(f"{RECONCILER}.schema_file", "check_schemas"),
     first_start=run_first_start,
     first_start_job=mongo_first_start_job,
 )

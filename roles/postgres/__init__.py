@@ -20,4 +20,6 @@ SERVICE = Service(
     plan=plan_postgres,
     store=Store(migrate=lazy(RECONCILER, "migrate_postgres"), status=lazy(RECONCILER, "postgres_status"), uri=_uri,
                 reconcile_logins=lazy(RECONCILER, "reconcile_postgres_logins")),
+    # Each Alembic directory exists, is a script directory and has one head (alembic imported lazily).
+    check_spec=lazy(f"{RECONCILER}.spec_checks", "check_alembic_scripts"),
 )
