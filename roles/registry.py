@@ -7,9 +7,13 @@ from __future__ import annotations
 
 from datastack.services import Service
 
-from . import app, mongo_express, mongodb, postgres, redis
+from .app.service import SERVICE as APP
+from .mongo_express.service import SERVICE as MONGO_EXPRESS
+from .mongodb.service import SERVICE as MONGODB
+from .postgres.service import SERVICE as POSTGRES
+from .redis.service import SERVICE as REDIS
 
-SERVICES: list[Service] = [mongodb.SERVICE, postgres.SERVICE, redis.SERVICE, mongo_express.SERVICE, app.SERVICE]
+SERVICES: list[Service] = [MONGODB, POSTGRES, REDIS, MONGO_EXPRESS, APP]
 
 
 def register(service: Service) -> None:

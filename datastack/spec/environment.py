@@ -10,9 +10,9 @@ from pydantic import ConfigDict, Field, model_validator
 from .apps import AppSpec, MongoExpressSpec
 from .checks import ChecksSpec
 from .common import GENERATE, Strict
-from .mongodb import MongoSpec
-from .postgres import PostgresSpec
-from .redis import RedisSpec
+from roles.mongodb.spec import MongoSpec
+from roles.postgres.spec import PostgresSpec
+from roles.redis.spec import RedisSpec
 
 ENVIRONMENT_NAMES = ("local", "ci", "dev", "staging", "prod")
 # Only throwaway environments may have datastack invent their passwords.

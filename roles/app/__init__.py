@@ -1,9 +1,3 @@
-"""Application containers and the bundled reference app, wired with least-privileged credentials."""
+"""Application containers and the bundled reference app, wired with least-privileged credentials.
 
-from __future__ import annotations
-
-from datastack.services import Service
-
-from .plan import plan_apps
-
-SERVICE = Service(name="app", plan=plan_apps, spec_key="apps")
+Its registry entry is in service.py (listed in roles/registry.py)."""

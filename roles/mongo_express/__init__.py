@@ -1,9 +1,3 @@
-"""mongo-express: the MongoDB web admin, behind basic auth, bound to localhost unless declared."""
+"""mongo-express: the MongoDB web admin, behind basic auth, bound to localhost unless declared.
 
-from __future__ import annotations
-
-from datastack.services import Service
-
-from .plan import plan_mongo_express
-
-SERVICE = Service(name="mongo_express", plan=plan_mongo_express)
+Its registry entry is in service.py (listed in roles/registry.py)."""

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from datastack.migrate.report import Change, MigrateOptions
-from datastack.spec.mongodb import MongoUser
+from roles.mongodb.spec import MongoUser
 from .compare import (
     COLLMOD_INDEX_OPTIONS,
     is_implicit_index,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from datastack.spec.postgres import PostgresSpec
+from roles.postgres.spec import PostgresSpec
 from .scram import scram_verifier, verifier_matches
 from .steps import Step
 

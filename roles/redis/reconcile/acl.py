@@ -13,7 +13,7 @@ import secrets as token_source
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from datastack.spec.redis import RedisSpec
+from roles.redis.spec import RedisSpec
 from datastack.migrate.report import Change
 
 if TYPE_CHECKING:

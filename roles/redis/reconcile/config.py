@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from datastack.spec.redis import RedisSpec, memory_bytes
+from roles.redis.spec import RedisSpec, memory_bytes
 from datastack.migrate.report import Change
 
 if TYPE_CHECKING:

@@ -2,7 +2,7 @@
 
 from roles.redis.reconcile.acl import desired_users, sha256
 from roles.redis.reconcile.config import desired_config
-from datastack.spec.redis import RedisSpec
+from roles.redis.spec import RedisSpec
 
 
 def spec() -> RedisSpec:

@@ -7,8 +7,8 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from .common import Access, BindAddress, Credential, Port, SecretId, SecretRef, Strict, GENERATE
-from .redis_acl import command_rule_problem, grants_write, pattern_problem
+from datastack.spec.common import Access, BindAddress, Credential, Port, SecretId, SecretRef, Strict, GENERATE
+from .spec_acl import command_rule_problem, grants_write, pattern_problem
 
 MAXMEMORY_POLICIES = (
     "noeviction", "allkeys-lru", "allkeys-lfu", "allkeys-random",

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from .common import Access, BindAddress, Credential, Identifier, Port, SecretId, SecretRef, Strict, GENERATE
+from datastack.spec.common import Access, BindAddress, Credential, Identifier, Port, SecretId, SecretRef, Strict, GENERATE
 
 
 class PostgresUser(Strict):
