@@ -7,8 +7,9 @@ cd "$(dirname "$0")/.."
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
 # Servers the local engine runs (postgresql, redis-server), Debian's python3 + venv for services run
-# as their own users, and ps/ss, which testinfra's process and socket checks need.
-PACKAGES=(postgresql redis-server python3 python3-venv procps iproute2 ca-certificates)
+# as their own users, ps/ss, which testinfra's process and socket checks need, and chromium, in which
+# the tests render the HTML check report (headless, started as /usr/bin/chromium).
+PACKAGES=(postgresql redis-server python3 python3-venv procps iproute2 ca-certificates chromium)
 missing=()
 for pkg in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

@@ -72,3 +72,8 @@ PARAMETERS: dict[str, Callable[[Target], list[tuple[str, Any]]]] = {
     "redis_user": _redis_users,
     "app": _apps,
 }
+
+# Critical queries, seeds and references live in their own module (issue 16).
+from .declared_integrity import INTEGRITY_PARAMETERS  # noqa: E402
+
+PARAMETERS.update(INTEGRITY_PARAMETERS)

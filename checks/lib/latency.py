@@ -20,6 +20,8 @@ class Latency:
     max: float
     budget_ms: float
     percentile: str
+    histogram: tuple[tuple[float | None, int], ...] = ()  # (upper bound in ms, samples); None = above the last
+
 
     @property
     def measured(self) -> float:
@@ -52,7 +54,18 @@ def measure(probe: str, fn: Callable[[], object], *, warmup: int, samples: int, 
         timings.append((clock() - started) / 1e6)
     timings.sort()
     return Latency(probe, samples, percentile(timings, 50), percentile(timings, 95), percentile(timings, 99),
-                   timings[-1], budget_ms, percentile_name)
+                   timings[-1], budget_ms, percentile_name, histogram(timings))
+
+
+# Log-spaced bucket bounds (ms): loopback pings sit near 0.1 ms, a budget breach near 10 ms is still visible.
+BUCKETS_MS = (0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000)
+
+
+def histogram(timings: list[float]) -> tuple[tuple[float, int], ...]:
+    counts = [0] * (len(BUCKETS_MS) + 1)
+    for t in timings:
+        counts[next((i for i, bound in enumerate(BUCKETS_MS) if t <= bound), len(BUCKETS_MS))] += 1
+    return tuple(zip((*BUCKETS_MS, None), counts))  # None: above the last bound (JSON has no infinity)
 
 
 def assert_within_budget(request, latency: Latency, fix_hint: str) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from . import check, lifecycle
+from . import check, diff, lifecycle
 from .migrate import migrate_app
 
 app = typer.Typer(
@@ -16,6 +16,7 @@ app = typer.Typer(
 )
 lifecycle.register(app)
 check.register(app)
+diff.register(app)
 app.add_typer(migrate_app, name="migrate")
 
 

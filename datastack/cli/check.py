@@ -22,6 +22,8 @@ def register(app: typer.Typer) -> None:
               junit: Annotated[FileOption, typer.Option("--junit", help="write JUnit XML here (for CI)")] = None,
               json_file: Annotated[FileOption, typer.Option("--json", help="write every check and latency probe as JSON here")] = None,
               report: Annotated[FileOption, typer.Option("--report", help="write a Markdown runbook here: what failed, why, the fix")] = None,
+              html_file: Annotated[FileOption, typer.Option("--html", help="write a self-contained HTML page here")] = None,
+              prometheus: Annotated[FileOption, typer.Option("--prometheus", help="write node-exporter textfile metrics here")] = None,
               samples: Annotated[Optional[int], typer.Option("--samples", min=1, help="timed samples per latency probe")] = None,
               select: Annotated[Optional[str], typer.Option("-k", help="only checks matching this pytest -k expression")] = None,
               from_stack: FromStackOption = None):
@@ -30,9 +32,12 @@ def register(app: typer.Typer) -> None:
         from ..check.reports import print_summary, write_json, write_markdown
 
         session = Session.open(env, spec, from_stack)
-        for path in (junit, json_file, report):
-            if path is not None and not path.resolve().parent.is_dir():
-                raise UserError(f"cannot write {path}: its directory does not exist", fix="create the directory or pick another path")
+        from ..check.report_paths import check_writable
+
+        outputs = {"--junit": junit, "--json": json_file, "--report": report, "--html": html_file, "--prometheus": prometheus}
+        for option, path in outputs.items():
+            if path is not None:
+                check_writable(option, path)
         say(f"checking {session.spec.name}{' read-only' if read_only else ''}")
         # Fail on a bad stack file here, with one line, rather than inside the suite.
         session.endpoints()
@@ -44,7 +49,16 @@ def register(app: typer.Typer) -> None:
             write_json(result, json_file)
         if report:
             write_markdown(result, report)
-        for path in (junit, json_file, report):
+        if html_file:
+            from ..check.design import declared_design
+            from ..check.html_report import write_html
+
+            write_html(result, declared_design(session.spec), html_file)
+        if prometheus:
+            from ..check.prometheus import write_prometheus
+
+            write_prometheus(result, prometheus)
+        for path in outputs.values():
             if path:
                 say(f"wrote {path}")
         raise typer.Exit(result.exit_code)

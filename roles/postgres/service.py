@@ -15,11 +15,20 @@ def _uri(spec, endpoints, secrets, user):
     return postgres_uri(endpoints, postgres_login(spec, secrets, user))
 
 
+def _check_spec(spec, path) -> None:
+    """Each Alembic directory is a script directory with one head; critical queries name tables and indexes those
+    scripts create (alembic imported lazily)."""
+    from .reconcile.critical_queries import check_critical_queries
+    from .reconcile.spec_checks import check_alembic_scripts
+
+    check_alembic_scripts(spec, path)
+    check_critical_queries(spec, path)
+
+
 SERVICE = Service(
     name="postgres",
     plan=plan_postgres,
     store=Store(migrate=lazy(RECONCILER, "migrate_postgres"), status=lazy(RECONCILER, "postgres_status"), uri=_uri,
                 reconcile_logins=lazy(RECONCILER, "reconcile_postgres_logins")),
-    # Each Alembic directory exists, is a script directory and has one head (alembic imported lazily).
-    check_spec=lazy(f"{RECONCILER}.spec_checks", "check_alembic_scripts"),
+    check_spec=_check_spec,
 )

@@ -219,12 +219,13 @@ def _plan_seeds(plan: Plan, schema: DatabaseSchema, live: LiveState) -> None:
     for collection, docs in schema.seeds.items():
         have = live.seeds.get(collection, {})
         for doc in docs:
+            managed = schema.managed_fields(collection, doc)
             current = have.get(doc["_id"])
             if current is None:
                 action, detail = "insert_seed", f"_id {doc['_id']!r}"
             else:
-                stale = sorted(k for k, v in doc.items() if current.get(k) != plain(v))
+                stale = sorted(k for k in managed if current.get(k) != plain(doc[k]))
                 if not stale:
                     continue
                 action, detail = "update_seed", f"_id {doc['_id']!r}: {', '.join(stale)}"
-            plan.add(collection, action, detail, lambda w, n=collection, d=doc: w.upsert_seed(n, d))
+            plan.add(collection, action, detail, lambda w, n=collection, d=doc, m=managed: w.upsert_seed(n, d, m))

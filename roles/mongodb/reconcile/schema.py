@@ -10,6 +10,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from .integrity import CriticalQuery, ReferenceSpec
 from .json_schema import check_json_schema
 
 # Index key directions we can compare faithfully through listIndexes ("text" is rewritten by the server).
@@ -154,6 +155,11 @@ class DatabaseSchema(SchemaModel):
     seeds: dict[str, list[dict[str, Any]]] = Field(
         default_factory=dict, description="collection -> documents, upserted by _id (declared fields are enforced)"
     )
+    managed_seed_fields: dict[str, list[str]] = Field(
+        default_factory=dict, description="collection -> the seed fields migrate enforces and check compares; "
+        "a collection not listed has every declared field managed; the others are only written on insert")
+    queries: list[CriticalQuery] = Field(default_factory=list, description="critical queries and the index each must use")
+    references: list[ReferenceSpec] = Field(default_factory=list, description="collection.field -> collection._id")
 
     @field_validator("collections")
     @classmethod
@@ -177,6 +183,24 @@ class DatabaseSchema(SchemaModel):
             if dupes:
                 raise ValueError(f"seeds.{collection}: _id {dupes[0]} appears twice; fix: remove one")
         return self
+
+    @model_validator(mode="after")
+    def _managed_fields_declared(self):
+        for collection, fields in self.managed_seed_fields.items():
+            if collection not in self.seeds:
+                raise ValueError(f"managed_seed_fields.{collection}: no seeds are declared for it; fix: remove it or add seeds")
+            declared = {k for doc in self.seeds[collection] for k in doc}
+            for field in fields:
+                if field not in declared or field == "_id":
+                    raise ValueError(f"managed_seed_fields.{collection}: {field!r} is in none of its seed documents; "
+                                     "fix: correct the name or remove it")
+        return self
+
+    def managed_fields(self, collection: str, document: dict[str, Any]) -> list[str]:
+        """The fields of one seed document that migrate enforces and check compares."""
+        fields = [k for k in document if k != "_id"]
+        listed = self.managed_seed_fields.get(collection)
+        return fields if listed is None else [k for k in fields if k in listed]
 
     @model_validator(mode="after")
     def _role_names_unique(self):

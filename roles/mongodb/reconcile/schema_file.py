@@ -11,6 +11,7 @@ from datastack.errors import UserError
 from datastack.paths import PROJECT_ROOT, display
 from datastack.spec import EnvironmentSpec
 from datastack.spec.load import load_yaml_model
+from .integrity import integrity_problems
 from .schema import DatabaseSchema
 
 # Every role MongoDB defines itself; anything else must be declared in a schema file.
@@ -59,6 +60,8 @@ def check_schemas(spec: EnvironmentSpec, spec_path: Path) -> None:
                             "(read, readWrite, dbAdmin, dbOwner, ...)",
                     )
         schema = schemas[db_name]
+        for field, what, fix in integrity_problems(schema):
+            raise UserError(f"{field}: {what}", where=display(schema_path(db.schema_file)), fix=fix)
         for i, role in enumerate(schema.roles):
             for j, inherited in enumerate(role.roles):
                 if not _role_known(inherited, db_name, schemas):

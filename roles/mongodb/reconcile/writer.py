@@ -92,7 +92,11 @@ class Writer:
         self.admin[FINGERPRINTS].replace_one({"_id": f"{self.database}.{user}"}, record, upsert=True)
 
     # seeds
-    def upsert_seed(self, collection: str, document: dict[str, Any]) -> None:
-        fields = {k: v for k, v in document.items() if k != "_id"}
-        # $set only the declared fields: fields a data migration added are left alone.
-        self.db[collection].update_one({"_id": document["_id"]}, {"$set": fields} if fields else {"$setOnInsert": {"_id": document["_id"]}}, upsert=True)
+    def upsert_seed(self, collection: str, document: dict[str, Any], managed: list[str] | None = None) -> None:
+        managed = [k for k in document if k != "_id"] if managed is None else managed
+        # $set only the managed fields: fields a data migration or an operator set are left alone; the seed's
+        # other fields are initial values, written when the document is created.
+        update = {"$set": {k: document[k] for k in managed},
+                  "$setOnInsert": {k: v for k, v in document.items() if k != "_id" and k not in managed}}
+        update = {op: fields for op, fields in update.items() if fields} or {"$setOnInsert": {"_id": document["_id"]}}
+        self.db[collection].update_one({"_id": document["_id"]}, update, upsert=True)

@@ -60,3 +60,26 @@ def test_timeseries_default_index_is_not_an_extra():
 def test_loading_a_spec_does_not_import_pymongo():
     code = "import sys; from datastack.spec import load_environment; load_environment('local'); print('pymongo' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "False"
+
+
+def test_only_managed_seed_fields_are_enforced():
+    declared = DatabaseSchema.model_validate({
+        "collections": {"config": {}},
+        "seeds": {"config": [{"_id": "global", "maintenance_mode": False, "trading_enabled": False}]},
+        "managed_seed_fields": {"config": ["maintenance_mode"]}})
+    state = live({"config": LiveCollection("config", "collection", {})})
+    # An operator switched trading on by hand: not managed, so migrate leaves it alone.
+    state.seeds["config"] = {"global": {"_id": "global", "maintenance_mode": False, "trading_enabled": True}}
+    assert plan_database("db", declared, [], state, MigrateOptions()).steps == []
+    state.seeds["config"]["global"]["maintenance_mode"] = True
+    steps = plan_database("db", declared, [], state, MigrateOptions()).steps
+    assert [(s.change.action, s.change.detail) for s in steps] == [("update_seed", "_id 'global': maintenance_mode")]
+
+
+def test_managed_seed_field_must_be_in_a_seed():
+    import pytest
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError, match="'mode' is in none of its seed documents"):
+        DatabaseSchema.model_validate({"collections": {"config": {}}, "seeds": {"config": [{"_id": "g", "x": 1}]},
+                                       "managed_seed_fields": {"config": ["mode"]}})
