@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 import time
 from collections.abc import Callable
 
@@ -54,5 +55,19 @@ def check_dependencies(environ: dict[str, str] | None = None) -> dict[str, dict]
             probe(uri)
             report[name] = {"up": True, "latency_ms": round((time.perf_counter() - started) * 1000, 2)}
         except Exception as exc:  # the health page reports every failure; it never crashes
-            report[name] = {"up": False, "error": f"{type(exc).__name__}: {str(exc)[:200]}"}
+            # Anyone may read /health: it names the dependency and the kind of failure, never the driver's
+            # text (which can hold host names, user names and server versions). The app's log has the detail.
+            report[name] = {"up": False, "error": f"{name} is unreachable or refused the login ({_kind(exc)})"}
+            print(f"health: {name} probe failed: {type(exc).__name__}: {str(exc)[:300]}", file=sys.stderr, flush=True)
     return report
+
+
+def _kind(exc: Exception) -> str:
+    name = type(exc).__name__.lower()
+    if "timeout" in name or "timedout" in name:
+        return "timeout"
+    if "auth" in name or "permission" in name or "privilege" in name:
+        return "authentication or permission"
+    if "connection" in name or "operational" in name or "serverselection" in name:
+        return "connection"
+    return "error"

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from psycopg import sql
 
 from checks.lib.latency import run_probe
-from checks.lib.postgres import SCRATCH, reader_login
+from checks.lib.postgres import SCRATCH, key_lookup_statements, reader_login
 
 
 @pytest.fixture(scope="module")
@@ -34,11 +35,12 @@ def test_postgres_indexed_select_latency(request, target, connections, database)
     if row:
         table, column = row
         # Look up an existing key in the column's own type, so the primary key index is what answers.
-        sample = conn.execute(f'SELECT "{column}" FROM "{db.schema_name}"."{table}" LIMIT 1').fetchone()
-        statement = f'SELECT * FROM "{db.schema_name}"."{table}" WHERE "{column}" = %s'
+        # Catalog names are data (a table may be named by anyone who can create one): quoted by the driver.
+        sample_sql, statement, empty_sql = key_lookup_statements(db.schema_name, table, column)
+        sample = conn.execute(sample_sql).fetchone()
         value, probe = (sample[0] if sample else None), f"postgres select {name}.{table} by {column}"
         if sample is None:
-            statement, value = f'SELECT * FROM "{db.schema_name}"."{table}" WHERE "{column}" IS NULL AND %s IS NULL', 0
+            statement, value = empty_sql, 0
             probe += " (empty table)"
     else:
         statement, value, probe = "SELECT relname FROM pg_class WHERE oid = %s", 1259, "postgres select pg_class by oid (no tables yet)"
@@ -50,11 +52,13 @@ def test_postgres_insert_latency(request, target, connections, database):
     name, db = database
     owner = db.owner.name if db.owner else None
     conn = connections.open_postgres(target.postgres(owner), name)
-    table = f'"{db.schema_name}"."{SCRATCH}"'
+    table = sql.Identifier(db.schema_name, SCRATCH)
+    insert = sql.SQL("INSERT INTO {} DEFAULT VALUES").format(table)
     try:
-        conn.execute(f"CREATE TABLE IF NOT EXISTS {table} (id bigserial PRIMARY KEY, at timestamptz DEFAULT now())")
+        conn.execute(sql.SQL("CREATE TABLE IF NOT EXISTS {} (id bigserial PRIMARY KEY, at timestamptz DEFAULT now())")
+                     .format(table))
         run_probe(request, target, "postgres", "insert", f"postgres insert {name}.{SCRATCH} (committed)",
-                  lambda: conn.execute(f"INSERT INTO {table} DEFAULT VALUES"))
+                  lambda: conn.execute(insert))
     finally:
-        conn.execute(f"DROP TABLE IF EXISTS {table}")
+        conn.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(table))
         conn.close()

@@ -6,6 +6,7 @@ import uuid
 from dataclasses import replace
 
 import pytest
+from psycopg import sql
 
 from checks.lib.postgres import SCRATCH, any_reader, reader_login, tables
 
@@ -53,7 +54,7 @@ def test_readonly_roles_cannot_write(target, connections, pg):
         if not target.read_only and hasattr(user, "password"):
             own = connections.open_postgres(target.postgres(user.name), db)
             try:
-                _assert_refused(own, f"CREATE TABLE {d.schema_name}.{SCRATCH}_probe (x int)",
+                _assert_refused(own, sql.SQL("CREATE TABLE {} (x int)").format(sql.Identifier(d.schema_name, f"{SCRATCH}_probe")),
                                 f"postgres {db}: readonly role {user.name} created a table", target.fix)
             finally:
                 own.close()

@@ -21,13 +21,19 @@ class Login:
     access: str
 
 
-def mongo_login(spec: EnvironmentSpec, secrets: dict[str, str], user: str | None = None) -> Login:
+def mongo_login(spec: EnvironmentSpec, secrets: dict[str, str], user: str | None = None,
+                database: str | None = None) -> Login:
+    """The login of `user` (the admin when None); with `database`, the user declared in that database only
+    (MongoDB users are per database: two databases may each have a user of the same name)."""
     mongo = _require(spec.services.mongodb, "mongodb")
-    if user is None or user == mongo.admin.name:
+    if user is None or (user == mongo.admin.name and database in (None, "admin")):
         return Login(mongo.admin.name, secrets[mongo.admin_secret_id], "admin", "admin")
     try:
-        db, u = mongo.user(user)
-    except KeyError:
+        if database is not None:
+            db, u = database, next(u for u in mongo.databases[database].users if u.name == user)
+        else:
+            db, u = mongo.user(user)
+    except (KeyError, StopIteration):
         raise _unknown_user("mongodb", user, [u.name for d in mongo.databases.values() for u in d.users]) from None
     return Login(u.name, secrets[mongo.user_secret_id(db, u.name)], db, u.access)
 

@@ -42,6 +42,22 @@ def tables(conn, schema: str) -> list[str]:
 
 def alembic_revision(conn, schema: str, ledger: str) -> str | None:
     """The database's Alembic revision(s), comma-joined; None when it was never migrated."""
-    if not conn.execute("SELECT to_regclass(%s)", [f'"{schema}"."{ledger}"']).fetchone()[0]:
+    from psycopg import sql
+
+    relation = sql.Identifier(schema, ledger)
+    if not conn.execute("SELECT to_regclass(%s)", [relation.as_string(conn)]).fetchone()[0]:
         return None
-    return conn.execute(f'SELECT string_agg(version_num, \',\') FROM "{schema}"."{ledger}"').fetchone()[0]
+    return conn.execute(sql.SQL("SELECT string_agg(version_num, ',') FROM {}").format(relation)).fetchone()[0]
+
+
+def key_lookup_statements(schema: str, table: str, column: str):
+    """(sample one key, look it up, look up NULL in an empty table) for the indexed-select latency probe.
+
+    The names come from the catalog, where anyone allowed to create a table chooses them: they are
+    quoted by the driver (a column named 'x"; DROP TABLE t; --' stays one identifier)."""
+    from psycopg import sql
+
+    relation, key = sql.Identifier(schema, table), sql.Identifier(column)
+    return (sql.SQL("SELECT {} FROM {} LIMIT 1").format(key, relation),
+            sql.SQL("SELECT * FROM {} WHERE {} = %s").format(relation, key),
+            sql.SQL("SELECT * FROM {} WHERE {} IS NULL AND %s IS NULL").format(relation, key))

@@ -11,6 +11,7 @@ from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from ..errors import DatastackError
 
@@ -32,7 +33,8 @@ def handle_errors(func):
         try:
             return func(*args, **kwargs)
         except DatastackError as exc:
-            err_console.print(f"[bold red]error:[/] {exc.one_line()}", soft_wrap=True)
+            # User text (a key, a path) may hold '[/x]': escaped, it is printed, never read as Rich markup.
+            err_console.print(f"[bold red]error:[/] {escape(exc.one_line())}", soft_wrap=True)
             raise typer.Exit(exc.exit_code) from None
         except KeyboardInterrupt:
             err_console.print("[yellow]interrupted[/]")
@@ -43,7 +45,7 @@ def handle_errors(func):
             if os.environ.get("DATASTACK_DEBUG"):
                 raise
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-            err_console.print(f"[bold red]error:[/] unexpected {type(exc).__name__}: {first} — "
+            err_console.print(f"[bold red]error:[/] unexpected {type(exc).__name__}: {escape(first)} — "
                               "fix: rerun with DATASTACK_DEBUG=1 and report the traceback", soft_wrap=True)
             raise typer.Exit(1) from None
 
@@ -52,7 +54,7 @@ def handle_errors(func):
 
 def say(line: str) -> None:
     """Progress for people, on stderr so --json output stays clean."""
-    err_console.print(f"[dim]·[/] {line}", soft_wrap=True)
+    err_console.print(f"[dim]·[/] {escape(line)}", soft_wrap=True)
 
 
 def print_json(data) -> None:

@@ -8,11 +8,13 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from ..credentials import service_uri
 from ..errors import UserError
 from ..session import Session
+from ..state_dir import check_purgeable, claim as claim_state_dir
 from .common import EnvOption, FromStackOption, JsonOption, SpecOption, console, handle_errors, print_json, say
 
 ENGINES = ("local", "docker", "pulumi")
@@ -43,6 +45,7 @@ def register(app: typer.Typer) -> None:
         """Bring the environment up (idempotent: unchanged services are left running)."""
         started = time.monotonic()
         session = Session.open(env, spec)
+        claim_state_dir(session.state_dir, session.spec)  # before anything is written under it
         secrets = session.secrets(generate=True)
         if (engine or session.spec.engine) == "local":
             from ..engines.local.mongo_express import ensure_mongo_express
@@ -50,7 +53,7 @@ def register(app: typer.Typer) -> None:
             ensure_mongo_express(session.spec, say)
         runner = engine_for(session, engine, secrets)
         for note in runner.plan.notes:
-            console.print(f"[yellow]note:[/] {note}")
+            console.print(f"[yellow]note:[/] {escape(note)}")
         outcome = runner.up(session.endpoints_for_engine(runner))
         for name, verb in outcome.items():
             colour = "dim" if verb == "unchanged" else "green"
@@ -64,6 +67,8 @@ def register(app: typer.Typer) -> None:
              engine: Annotated[Optional[str], typer.Option(help="local | docker")] = None):
         """Stop the environment; data is kept unless --purge."""
         session = Session.open(env, spec)
+        if purge and session.state_dir.exists():
+            check_purgeable(session.state_dir, session.spec)  # refused before anything is stopped
         secrets = session.secrets_or_masked()
         runner = engine_for(session, engine, secrets)
         stopped = runner.down(purge=purge)
@@ -96,7 +101,7 @@ def register(app: typer.Typer) -> None:
                           ",".join(map(str, s.ports)), config)
         console.print(table)
         for note in runner.plan.notes:
-            console.print(f"[yellow]note:[/] {note}")
+            console.print(f"[yellow]note:[/] {escape(note)}")
         if not all_running:
             raise typer.Exit(1)
 
@@ -148,9 +153,9 @@ def register(app: typer.Typer) -> None:
             print_json(data)
             return
         for note in shown.notes:
-            console.print(f"[yellow]note:[/] {note}")
+            console.print(f"[yellow]note:[/] {escape(note)}")
         for svc in data["services"]:
-            console.print(f"[bold]{svc['name']}[/] ({svc['implementation']}) as {svc['run_as']} on "
+            console.print(f"[bold]{escape(svc['name'])}[/] ({svc['implementation']}) as {escape(svc['run_as'])} on "
                           f"{svc['bind']}:{','.join(map(str, svc['ports']))}")
             console.print(f"  command: {' '.join(svc['command'])}", markup=False)
             for f in svc["files"]:
@@ -158,7 +163,7 @@ def register(app: typer.Typer) -> None:
             if svc["depends_on"]:
                 console.print(f"  after: {', '.join(svc['depends_on'])}")
             for step in svc["bootstrap"]:
-                console.print(f"  first start: {step['action']} {step['target']}")
+                console.print(f"  first start: {step['action']} {escape(step['target'])}")
             if svc["reconcile_logins"]:
                 console.print("  after start: its reconciler makes the declared users, roles and passwords")
 
@@ -171,7 +176,7 @@ def register(app: typer.Typer) -> None:
         text = json.dumps(EnvironmentSpec.model_json_schema(by_alias=True), indent=2) + "\n"
         if output:
             output.write_text(text)
-            console.print(f"wrote {output}")
+            console.print(f"wrote {output}", markup=False)
         else:
             print(text, end="")
 

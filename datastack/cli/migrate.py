@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Optional
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from ..errors import UserError
@@ -101,8 +102,8 @@ def show_reports(reports: list[StoreReport], as_json: bool, *, dry_run: bool) ->
         for change in (r.applied if not dry_run else r.planned):
             console.print(f"  {r.store}/{r.database or '-'}: {change.action} {change.target} {change.detail}".rstrip(), markup=False)
         for line in r.drift:
-            console.print(f"  [yellow]drift[/] {r.store}/{r.database or '-'}: {line}")
+            console.print(f"  [yellow]drift[/] {r.store}/{escape(r.database or '-')}: {escape(line)}")
         for note in r.notes:
-            console.print(f"  [dim]{note}[/]")
+            console.print(f"  [dim]{escape(note)}[/]")
     if not any(r.planned or r.applied for r in reports):
         console.print("[green]nothing to do[/]: every store is at its declared state")

@@ -37,8 +37,10 @@ class Layout:
         return self.service_dir(service) / "logs" / f"{service}.log" if self.target == "local" else None
 
     def run_dir(self, service: str) -> Path:
+        """Where the service itself writes runtime files (PostgreSQL's socket and lock file): owned by its user.
+        The local engine's own records live in <service>/run/, which stays root-owned."""
         if self.target == "local":
-            return self.service_dir(service) / "run"
+            return self.service_dir(service) / "socket"
         # The images create this directory for postgres' socket; nothing else needs one.
         return Path(containers.POSTGRES_SOCKET_DIR if containers.service_role(service) == "postgres" else "/run/datastack")
 
@@ -69,8 +71,8 @@ class PlanContext:
         return planned_endpoints(self.spec, self.layout.target, mongo_standin=standin)
 
     def file(self, service: str, name: str, template: str, *, mode: int = 0o644, secret: bool = False,
-             first_start_only: bool = False, **values) -> RenderedFile:
-        path = self.layout.conf_dir(service) / name
+             first_start_only: bool = False, directory: Path | None = None, **values) -> RenderedFile:
+        path = (directory or self.layout.conf_dir(service)) / name
         content = render_template(template, service=service, **values)
         return RenderedFile(path=str(path), template=template, content=content, mode=0o600 if secret and mode == 0o644 else mode,
                             secret=secret, first_start_only=first_start_only)

@@ -7,6 +7,8 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from .validators import BindIP, LoginName
+
 SECRET_REF = re.compile(r"^\$\{(env|file):([^}]+)\}$")
 GENERATE = "generate"
 
@@ -31,7 +33,7 @@ SecretRef = Annotated[str, AfterValidator(_check_secret_ref)]
 
 Port = Annotated[int, Field(ge=1024, le=65535, description="TCP port (unprivileged)")]
 Identifier = Annotated[str, Field(pattern=r"^[a-z_][a-z0-9_]{0,62}$", description="lower-case identifier")]
-BindAddress = Annotated[str, Field(description="address to listen on; 127.0.0.1 unless the spec says otherwise")]
+BindAddress = Annotated[BindIP, Field(description="IP address to listen on; 127.0.0.1 unless the spec says otherwise")]
 
 Access = Literal["admin", "owner", "app", "readonly"]
 
@@ -46,5 +48,5 @@ class SecretId(str):
 
 
 class Credential(Strict):
-    name: str = Field(description="user name")
+    name: LoginName = Field(description="user name")
     password: SecretRef = Field(default=GENERATE, description="secret reference for the password")

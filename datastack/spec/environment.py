@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import ConfigDict, Field, model_validator
+from pydantic import AfterValidator, ConfigDict, Field, model_validator
 
 from .apps import AppSpec, MongoExpressSpec
 from .checks import ChecksSpec
@@ -13,6 +13,7 @@ from .common import GENERATE, Strict
 from roles.mongodb.spec import MongoSpec
 from roles.postgres.spec import PostgresSpec
 from roles.redis.spec import RedisSpec
+from .validators import FreeText, check_state_dir
 
 ENVIRONMENT_NAMES = ("local", "ci", "dev", "staging", "prod")
 # Only throwaway environments may have datastack invent their passwords.
@@ -52,9 +53,10 @@ class Services(Strict):
 
 class EnvironmentSpec(Strict):
     name: Literal[ENVIRONMENT_NAMES]  # type: ignore[valid-type]
-    description: str = ""
+    description: FreeText = ""
     engine: Literal["local", "docker", "pulumi"] = Field(default="local", description="engine used when --engine is not given")
-    state_dir: Path | None = Field(default=None, description="where state lives; default .datastack/<name>")
+    state_dir: Annotated[Path, AfterValidator(check_state_dir)] | None = Field(
+        default=None, description="where state lives (a directory of its own); default .datastack/<name>")
     images: Literal["official", "offline"] = Field(
         default="official",
         description="containers: pinned official images, or offline ones from `datastack images build` (no registry)",
@@ -101,6 +103,29 @@ class EnvironmentSpec(Strict):
             if app.uses.redis is not None:
                 if s.redis is None or app.uses.redis not in {u.name for u in s.redis.users}:
                     raise ValueError(f"app {app.name}: redis user {app.uses.redis!r} is not declared; fix: add it to services.redis.users")
+        return self
+
+    @model_validator(mode="after")
+    def _mongo_express_database_declared(self):
+        # A misspelt database must not fall back to the server admin's login.
+        me, mongo = self.services.mongo_express, self.services.mongodb
+        if me is None or me.database is None:
+            return self
+        declared = sorted(mongo.databases) if mongo else []
+        if me.database not in declared:
+            raise ValueError(f"services.mongo_express.database: {me.database!r} is not a declared MongoDB database; "
+                             f"fix: use one of: {', '.join(declared) or '(none declared)'}, or remove it")
+        if not any(u.access == "admin" for u in mongo.databases[me.database].users):
+            raise ValueError(f"services.mongo_express.database: {me.database} has no user with access: admin for it to "
+                             "log in as; fix: declare one (it never falls back to the server admin)")
+        return self
+
+    @model_validator(mode="after")
+    def _secret_ids_unique(self):
+        ids = [secret_id for secret_id, _ in self.secret_refs()]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            raise ValueError(f"two passwords share the secret id {dupes[0]}; fix: rename one of the users")
         return self
 
     @model_validator(mode="after")

@@ -12,7 +12,9 @@ from pydantic import BaseModel, ValidationError
 
 from ..errors import UserError
 from ..paths import PROJECT_ROOT, display, environment_file
+from . import safe_yaml
 from .environment import EnvironmentSpec
+from .validators import first_control_character
 
 # Checks that need more than one model (files that must exist, schemas that must parse).
 # Each takes (spec, spec_path) and raises UserError; store packages append theirs.
@@ -52,11 +54,12 @@ def load_yaml_model(path: Path, model: type[M], *, kind: str, start_hint: str, e
     """Read a YAML file into a pydantic model; every problem is one line naming the file and the field."""
     where = display(path)
     try:
-        text = Path(path).read_text()
+        text = safe_yaml.read_text(Path(path))
+        data = safe_yaml.load(text)
     except OSError as exc:
         raise UserError(f"cannot read {kind} ({exc.strerror})", where=where, fix="create it or correct the path") from None
-    try:
-        data = yaml.safe_load(text)
+    except safe_yaml.UnsafeYAML as exc:
+        raise UserError(exc.problem, where=f"{where}:{exc.line}" if exc.line else where, fix=exc.fix) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         at = f"{where}:{mark.line + 1}:{mark.column + 1}" if mark else where
@@ -66,34 +69,62 @@ def load_yaml_model(path: Path, model: type[M], *, kind: str, start_hint: str, e
         data = {}
     if not isinstance(data, dict):
         raise UserError(f"the {kind} must be a YAML mapping", where=where, fix=start_hint)
+    hit = first_control_character(data)
+    if hit:
+        field, char = hit
+        raise UserError(f"{'.'.join(str(p) for p in field)}: control character {char} in a value",
+                        where=where, fix="remove it (no newline, tab or other control character is allowed)")
     try:
         return model.model_validate(data)
     except ValidationError as exc:
         what, fix = describe_validation_error(exc, model)
         raise UserError(what, where=where, fix=fix) from None
+    except RecursionError:
+        raise UserError(f"the {kind} nests too deep", where=where, fix="flatten it") from None
 
 
 def describe_validation_error(exc: ValidationError, model: type[BaseModel]) -> tuple[str, str]:
     """Turn pydantic's first error into 'file: path.to.field: problem — fix: ...'."""
     err = exc.errors()[0]
-    loc = ".".join(str(p) for p in err["loc"])
+    loc = ".".join(_part(p) for p in err["loc"] if not _internal(p))
     kind = err["type"]
     if kind == "extra_forbidden":
         parent, _, key = loc.rpartition(".")
         allowed = allowed_keys(model, err["loc"][:-1])
         close = difflib.get_close_matches(str(key), allowed, n=1)
         hint = f"did you mean {close[0]!r}?" if close else f"allowed keys: {', '.join(sorted(allowed))}"
-        return f"{loc}: unknown key {key!r}", hint
+        return f"{loc}: unknown key {_short(key)}", hint
     elif kind == "missing":
         return f"{loc}: required field is missing", "add it"
     else:
         msg = err["msg"].removeprefix("Value error, ")
         got = err.get("input")
-        # Never echo what was typed into a password field: it may be the secret itself.
-        echo = not (isinstance(got, (dict, list)) or got is None or "password" in loc)
-        shown = f" (got {got!r})" if echo else ""
+        # Never echo what was typed into a secret field (a password, a keyFile): it may be the secret itself.
+        secret = any(word in loc.lower() for word in SECRET_FIELDS) or "secret must be a reference" in msg
+        echo = not (isinstance(got, (dict, list)) or got is None or secret)
+        shown = f" (got {_short(got)})" if echo else ""
         what, _, fix = msg.partition("; fix: ")
         return f"{loc or 'spec'}: {what}{shown}", fix or "correct this field"
+
+
+SECRET_FIELDS = ("password", "keyfile", "secret", "token")
+
+
+def _short(value: object) -> str:
+    """A typed value for an error line: repr, cut to 60 characters so a 100,000-character name stays one line."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _internal(part: object) -> bool:
+    """pydantic's own steps in a location (dict keys, union branches, validators), not the user's field names."""
+    return isinstance(part, str) and (part in ("[key]", "str", "int", "float", "bool")
+                                      or part.startswith(("function-", "json-or-python", "lax-or-strict")))
+
+
+def _part(part: object) -> str:
+    text = str(part)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def allowed_keys(model: type[BaseModel], loc: tuple) -> list[str]:
@@ -129,12 +160,19 @@ def check_referenced_paths(spec: EnvironmentSpec, path: Path) -> None:
     s = spec.services
     refs = []
     if s.mongodb:
-        refs += [(f"services.mongodb.databases.{d}.schema", db.schema_file) for d, db in s.mongodb.databases.items()]
+        refs += [(f"services.mongodb.databases.{d}.schema", db.schema_file, Path.is_file, "a file")
+                 for d, db in s.mongodb.databases.items()]
     if s.postgres:
-        refs += [(f"services.postgres.databases.{d}.alembic", db.alembic) for d, db in s.postgres.databases.items()]
-    for field, ref in refs:
-        if ref is not None and not (PROJECT_ROOT / ref).exists():
+        refs += [(f"services.postgres.databases.{d}.alembic", db.alembic, Path.is_dir, "a directory")
+                 for d, db in s.postgres.databases.items()]
+    for field, ref, right_kind, kind in refs:
+        if ref is None:
+            continue
+        target = PROJECT_ROOT / ref
+        if not target.exists():
             raise UserError(f"{field}: {ref} does not exist", where=where, fix="create it or correct the path")
+        if not right_kind(target):
+            raise UserError(f"{field}: {ref} is not {kind}", where=where, fix="correct the path")
 
 
 CROSS_CHECKS.append(check_referenced_paths)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import secrets as token_source
+import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -20,14 +21,18 @@ MASK = "********"
 
 
 def write_private(path: Path, text: str, mode: int = 0o600) -> None:
-    """Write a file that only its owner may read, without a window where it is wider."""
+    """Write a file that only its owner may read, without a window where it is wider: a fresh file from
+    mkstemp (O_EXCL, random name: a link planted under a predictable name is never followed), renamed over."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
-    with os.fdopen(fd, "w") as fh:
-        fh.write(text)
-    os.chmod(tmp, mode)
-    os.replace(tmp, path)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        os.fchmod(fd, mode)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 class SecretStore:

@@ -22,7 +22,7 @@ def app_environment(app: AppSpec, spec: EnvironmentSpec, endpoints: Endpoints, s
     env = {"APP_NAME": app.name, "APP_PORT": str(app.port), "APP_BIND": app.bind}
     if app.uses.mongodb:
         database, user = app.uses.mongodb
-        env["MONGODB_URI"] = mongo_uri(endpoints, mongo_login(spec, secrets, user))
+        env["MONGODB_URI"] = mongo_uri(endpoints, mongo_login(spec, secrets, user, database))
         env["MONGODB_DATABASE"] = database
     if app.uses.postgres:
         database, user = app.uses.postgres

@@ -37,7 +37,7 @@ def plan_mongo_express(spec: EnvironmentSpec, ctx: PlanContext) -> list[ServiceP
     if not local:
         endpoints = containers.container_endpoints(spec)  # it reaches MongoDB on the private network
     env = {
-        "ME_CONFIG_MONGODB_URL": mongo_uri(endpoints, mongo_login(spec, ctx.secrets, mongo_express_login_user(spec))),
+        "ME_CONFIG_MONGODB_URL": mongo_uri(endpoints, mongo_login(spec, ctx.secrets, mongo_express_login_user(spec), me.database)),
         "ME_CONFIG_MONGODB_ENABLE_ADMIN": "false" if me.database else "true",
         "ME_CONFIG_BASICAUTH": "true" if me.basic_auth else "false",
         "PORT": str(me.port if local else 8081),

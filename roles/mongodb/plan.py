@@ -46,7 +46,9 @@ def _standin(spec: EnvironmentSpec, ctx: PlanContext) -> ServicePlan:
     layout = ctx.layout
     common = dict(bind=mongo.bind, data_dir=str(layout.data_dir(name)), cache_size="256M")
     conf = ctx.file(name, "secantusd.toml", "mongodb/secantusd.toml.j2", port=mongo.port, auth=True, **common)
-    first_boot = ctx.file(name, "secantusd-bootstrap.toml", "mongodb/secantusd.toml.j2", port=mongo.port, auth=False, **common)
+    # The first boot runs without auth: it listens on loopback only, whatever the spec's bind.
+    first_boot = ctx.file(name, "secantusd-bootstrap.toml", "mongodb/secantusd.toml.j2", port=mongo.port, auth=False,
+                          **{**common, "bind": "127.0.0.1"})
     launcher = [ctx.toolchain.python, "-m", "secantus"]
     return ServicePlan(
         name=name,

@@ -29,7 +29,7 @@ def plan_postgres(spec: EnvironmentSpec, ctx: PlanContext) -> list[ServicePlan]:
     if layout.target == "container":
         return [_container(spec, ctx, [conf_file, hba], str(data))]
     binary = f"{ctx.toolchain.postgres_bin}/" if ctx.toolchain.postgres_bin else ""
-    pwfile = str(run / "initdb.pw")
+    pwfile = str(layout.conf_dir(SERVICE) / "initdb.pw")  # root-owned directory: written with mkstemp, then removed
     return [
         ServicePlan(
             name=SERVICE,

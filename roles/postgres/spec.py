@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import AfterValidator, Field, model_validator
 
-from datastack.spec.common import Access, BindAddress, Credential, Identifier, Port, SecretId, SecretRef, Strict, GENERATE
+from datastack.spec.common import Access, BindAddress, Credential, Port, SecretId, SecretRef, Strict, GENERATE
+from datastack.spec.validators import (
+    POSTGRES_NAME, POSTGRES_RESERVED_ROLES, PostgresDatabaseName, PostgresExtensionName, PostgresRoleName,
+    PostgresSchemaName, Version, check_name, check_postgres_settings,
+)
 
 
 class PostgresUser(Strict):
-    name: Identifier
+    name: PostgresRoleName
     password: SecretRef = GENERATE
     access: Access = Field(description="owner (DDL), app (read/write data) or readonly (SELECT only)")
 
@@ -19,14 +23,20 @@ class PostgresUser(Strict):
 class PostgresGrant(Strict):
     """Access for a role declared elsewhere in the spec (e.g. one reporting role reading two databases)."""
 
-    role: Identifier
+    role: PostgresRoleName
     access: Literal["app", "readonly"]
 
 
+def _alembic_path(value: Path) -> Path:
+    if str(value) in ("", ".") or ".." in value.parts:
+        raise ValueError("not an Alembic directory; fix: name its directory, e.g. migrations/postgres/<db>")
+    return value
+
+
 class PostgresDatabase(Strict):
-    alembic: Path | None = Field(default=None, description="Alembic script directory, relative to the project")
-    schema_name: Identifier = Field(default="public", description="schema the app and readonly roles use; owned by the owner")
-    extensions: list[Identifier] = Field(default_factory=list, description="CREATE EXTENSION in this database")
+    alembic: Annotated[Path, AfterValidator(_alembic_path)] | None = Field(default=None, description="Alembic script directory, relative to the project")
+    schema_name: PostgresSchemaName = Field(default="public", description="schema the app and readonly roles use; owned by the owner")
+    extensions: list[PostgresExtensionName] = Field(default_factory=list, description="CREATE EXTENSION in this database")
     users: list[PostgresUser] = Field(default_factory=list)
     grants: list[PostgresGrant] = Field(default_factory=list, description="access for roles declared in other databases")
 
@@ -50,15 +60,24 @@ class PostgresDatabase(Strict):
 
 
 class PostgresSpec(Strict):
-    version: str = Field(default="15", description="PostgreSQL major version")
+    version: Version = Field(default="15", description="PostgreSQL major version")
     port: Port = 5432
     bind: BindAddress = "127.0.0.1"
     superuser: Credential = Credential(name="postgres")
-    settings: dict[str, str | int] = Field(
+    settings: Annotated[dict[str, int | str], AfterValidator(check_postgres_settings)] = Field(
         default_factory=lambda: {"max_connections": 100, "shared_buffers": "128MB"},
-        description="extra postgresql.conf settings",
+        description="extra postgresql.conf settings (tuning parameters on an allow-list)",
     )
-    databases: dict[Identifier, PostgresDatabase] = Field(default_factory=dict)
+    databases: dict[PostgresDatabaseName, PostgresDatabase] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _superuser_name(self):
+        try:
+            check_name(self.superuser.name, POSTGRES_NAME, "PostgreSQL role name",
+                       "1-63 characters: lower-case letters, digits and _", POSTGRES_RESERVED_ROLES, ("pg_",))
+        except ValueError as exc:
+            raise ValueError(f"superuser.name: {exc}") from None
+        return self
 
     @model_validator(mode="after")
     def _roles_declared_once(self):

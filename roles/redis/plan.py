@@ -35,7 +35,10 @@ def plan_redis(spec: EnvironmentSpec, ctx: PlanContext) -> list[ServicePlan]:
     if redis is None:
         return []
     layout = ctx.layout
+    # Locally the ACL file sits in the data directory: Redis owns it after the first start and must be able to
+    # rewrite it (ACL SAVE); conf/ belongs to root.
     acl = ctx.file(SERVICE, "users.acl", "redis/users.acl.j2", secret=True, first_start_only=True,
+                   directory=layout.data_dir(SERVICE) if layout.target == "local" else None,
                    users=first_acl_lines(spec, ctx.secrets))
     log_file = layout.log_file(SERVICE)
     conf = ctx.file(

@@ -71,3 +71,24 @@ xgroup|createconsumer xgroup|createconsumer xgroup|delconsumer xgroup|delconsume
 xgroup|destroy xgroup|help xgroup|help xgroup|setid xgroup|setid xinfo|consumers xinfo|consumers
 xinfo|groups xinfo|groups xinfo|help xinfo|help xinfo|stream xinfo|stream
 """.split())
+
+# What a read-only user may never be granted: Redis 7.0.15's `ACL CAT write`, `ACL CAT admin` and
+# `ACL CAT dangerous`, plus the scripting commands that can run writes (eval, fcall, ...).
+WRITE_COMMANDS = frozenset("""
+append bitfield bitop blmove blmpop blpop brpop brpoplpush bzmpop bzpopmax bzpopmin copy decr decrby del expire
+expireat flushall flushdb function|delete function|flush function|load function|restore geoadd georadius
+georadiusbymember geosearchstore getdel getex getset hdel hincrby hincrbyfloat hmset hset hsetnx incr incrby
+incrbyfloat linsert lmove lmpop lpop lpush lpushx lrem lset ltrim migrate move mset msetnx persist pexpire pexpireat
+pfadd pfdebug pfmerge psetex rename renamenx restore restore-asking rpop rpoplpush rpush rpushx sadd sdiffstore set
+setbit setex setnx setrange sinterstore smove sort spop srem sunionstore swapdb unlink xack xadd xautoclaim xclaim
+xdel xgroup|create xgroup|createconsumer xgroup|delconsumer xgroup|destroy xgroup|setid xreadgroup xsetid xtrim zadd
+zdiffstore zincrby zinterstore zmpop zpopmax zpopmin zrangestore zrem zremrangebylex zremrangebyrank
+zremrangebyscore zunionstore
+""".split())
+PRIVILEGED_COMMANDS = frozenset("""
+acl bgrewriteaof bgsave client cluster config debug failover lastsave latency module monitor pfdebug pfselftest
+psync replconf replicaof save shutdown slaveof slowlog sync sort swapdb flushall flushdb
+migrate restore restore-asking eval evalsha fcall script function
+""".split())
+# Categories that hold no write or privileged command.
+READONLY_CATEGORIES = frozenset({"read", "transaction"})

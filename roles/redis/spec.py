@@ -8,7 +8,8 @@ from typing import Literal
 from pydantic import Field, field_validator, model_validator
 
 from datastack.spec.common import Access, BindAddress, Credential, Port, SecretId, SecretRef, Strict, GENERATE
-from .spec_acl import command_rule_problem, grants_write, pattern_problem
+from .spec_acl import command_rule_problem, pattern_problem, readonly_rule_problem
+from datastack.spec.validators import REDIS_RESERVED_USERS, REDIS_USER, RedisUserName, Version, check_name
 
 MAXMEMORY_POLICIES = (
     "noeviction", "allkeys-lru", "allkeys-lfu", "allkeys-random",
@@ -26,12 +27,14 @@ def memory_bytes(value: str) -> int:
 
 
 class RedisUser(Strict):
-    name: str = Field(pattern=r"^[A-Za-z0-9_.-]+$")
+    name: RedisUserName
     password: SecretRef = GENERATE
     access: Access = "app"
-    keys: list[str] = Field(default_factory=lambda: ["*"], description="key patterns, bare (datastack writes ~pattern)")
-    channels: list[str] = Field(default_factory=list, description="pub/sub channel patterns, bare (&pattern)")
-    commands: list[str] = Field(default_factory=lambda: ["+@all"], description="command rules (+@read, -flushall, ...)")
+    keys: list[str] = Field(default_factory=lambda: ["*"], max_length=256,
+                            description="key patterns, bare (datastack writes ~pattern)")
+    channels: list[str] = Field(default_factory=list, max_length=256, description="pub/sub channel patterns, bare (&pattern)")
+    commands: list[str] = Field(default_factory=lambda: ["+@all"], max_length=256,
+                                description="command rules (+@read, -flushall, ...)")
 
     @field_validator("keys")
     @classmethod
@@ -54,10 +57,10 @@ class RedisUser(Strict):
 
     @model_validator(mode="after")
     def _readonly_cannot_write(self):
-        if self.access == "readonly" and grants_write(self.commands):
-            raise ValueError(
-                f"user {self.name} is readonly but its commands allow writes; fix: use +@read (and -@write after +@all)"
-            )
+        if self.access == "readonly":
+            problem = readonly_rule_problem(self.commands)
+            if problem:
+                raise ValueError(f"user {self.name} is readonly but {problem}; fix: use +@read (or set access: app)")
         return self
 
 
@@ -75,7 +78,7 @@ class RedisPersistence(Strict):
 
 
 class RedisSpec(Strict):
-    version: str = "7.0"
+    version: Version = "7.0"
     port: Port = 6379
     bind: BindAddress = "127.0.0.1"
     admin: Credential = Credential(name="admin")
@@ -102,6 +105,11 @@ class RedisSpec(Strict):
 
     @model_validator(mode="after")
     def _user_names(self):
+        try:
+            check_name(self.admin.name, REDIS_USER, "Redis user name",
+                       "1-64 characters: letters, digits, _ . - (starting with a letter)", REDIS_RESERVED_USERS)
+        except ValueError as exc:
+            raise ValueError(f"admin.name: {exc}") from None
         seen = {self.admin.name, "default"}
         for user in self.users:
             if user.name in seen:
@@ -116,7 +124,7 @@ class RedisSpec(Strict):
         return SecretId.of("redis", "admin")
 
     def user_secret_id(self, user: str) -> SecretId:
-        return SecretId.of("redis", user)
+        return SecretId.of("redis", "users", user)  # a user named admin cannot share redis.admin
 
     def secret_refs(self) -> list[tuple[SecretId, str]]:
         return [(self.admin_secret_id, self.admin.password), *((self.user_secret_id(u.name), u.password) for u in self.users)]

@@ -6,7 +6,7 @@ verdicts are compared with a real redis-server in tests/integration/migrate_redi
 
 from __future__ import annotations
 
-from .redis70 import CATEGORIES, COMMANDS, SUBCOMMANDS
+from .redis70 import CATEGORIES, COMMANDS, PRIVILEGED_COMMANDS, READONLY_CATEGORIES, SUBCOMMANDS, WRITE_COMMANDS
 
 # Rules that are valid ACL SETUSER modifiers but belong to other spec fields.
 _NOT_COMMAND_RULES = {
@@ -55,6 +55,10 @@ def pattern_problem(pattern: str, prefix: str) -> str | None:
         return f"write the bare pattern without {prefix!r} or '%R~'/'%W~' (datastack adds the prefix)"
     if any(ch.isspace() for ch in pattern):
         return "a pattern cannot contain spaces (the ACL file is space separated)"
+    if any(ch in "\"'" or not ch.isprintable() for ch in pattern):
+        return "a pattern cannot contain quotes or control characters (the ACL file would read them as syntax)"
+    if len(pattern) > 256:
+        return "a pattern is at most 256 characters"
     return None
 
 
@@ -67,3 +71,31 @@ def grants_write(commands: list[str]) -> bool:
         elif rule in ("-@all", "-@write", "nocommands"):
             allowed = False
     return allowed
+
+
+def readonly_rule_problem(commands: list[str]) -> str | None:
+    """Why `commands` would let a read-only user write or administer, or None.
+
+    Denials are always fine. '+@all' (or allcommands) is allowed only when -@write, -@admin and
+    -@dangerous follow it; any other grant must be a read-only category or a command that neither
+    writes nor administers ('+set', '+del', '+flushall', '+@string', '+config' are refused).
+    """
+    lowered = [c.lower() for c in commands]
+    for i, rule in enumerate(lowered):
+        if rule.startswith("-") or rule == "nocommands":
+            continue
+        if rule in ("+@all", "allcommands"):
+            later = set(lowered[i + 1:])
+            missing = [d for d in ("-@write", "-@admin", "-@dangerous") if d not in later and "-@all" not in later]
+            if missing:
+                return f"{commands[i]} without {', '.join(missing)} after it lets a read-only user write"
+            continue
+        body = rule[1:]
+        if body.startswith("@"):
+            if body[1:] not in READONLY_CATEGORIES:
+                return f"{commands[i]} holds write or admin commands; a read-only user may have +@read (and +@transaction)"
+            continue
+        command = body.partition("|")[0]
+        if body in WRITE_COMMANDS or command in WRITE_COMMANDS or command in PRIVILEGED_COMMANDS:
+            return f"{commands[i]} writes or administers; a read-only user may only read"
+    return None

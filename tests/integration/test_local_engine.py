@@ -58,7 +58,7 @@ def test_app_health_reports_all_dependencies_up(local_env):
 def test_wrong_password_unknown_user_and_anonymous_are_refused(local_env, service):
     good = local_env.uri(service, {"mongodb": "bot_core_app", "postgres": "algo_trading_app", "redis": "trading_app"}[service])
     secret = local_env.secrets()[{"mongodb": "mongodb.bot_core.bot_core_app", "postgres": "postgres.algo_trading.algo_trading_app",
-                                  "redis": "redis.trading_app"}[service]]
+                                  "redis": "redis.users.trading_app"}[service]]
     wrong_password = good.replace(secret, "not-the-password")
     unknown_user = wrong_password.replace({"mongodb": "bot_core_app", "postgres": "algo_trading_app", "redis": "trading_app"}[service], "nobody")
     for uri in (wrong_password, unknown_user):

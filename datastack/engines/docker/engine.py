@@ -166,6 +166,9 @@ class DockerEngine(Engine):
                 if d.volume:
                     self._remove_volume(d.volume)
             if self.state_dir.exists():
+                from ...state_dir import check_purgeable
+
+                check_purgeable(self.state_dir, self.spec)
                 shutil.rmtree(self.state_dir)
         return stopped
 

@@ -9,6 +9,7 @@ A failed `up` stops whatever it started itself, so nothing is left half-running.
 from __future__ import annotations
 
 import os
+import pwd
 import shutil
 import socket
 import subprocess
@@ -22,9 +23,15 @@ from ...plan.model import Plan, RenderedFile, ServicePlan
 from ...probes import tcp_open, wait_until_ready
 from ...services import service_named
 from ...spec import EnvironmentSpec
-from ...spec.secrets import write_private
-from .process import Record, is_alive, proc_stat, run_as_kwargs, start_process, stop_process, tail
-from .runtime import check_binaries, check_state_dir_reachable, chown_tree, ensure_runtime, ensure_service_users
+from ...state_dir import check_purgeable
+from .process import Record, is_alive, proc_exe, proc_stat, run_as_kwargs, start_process, stop_process, tail
+from .runtime import check_binaries, check_state_dir_reachable, ensure_runtime, ensure_service_users
+from .safe_fs import ensure_dir, own_tree, write_atomic
+
+# Who owns what under <state>/<service>/: root keeps the directory itself, conf/ (group-readable by the
+# service) and run/ (its records); the service user owns what it writes: data/, logs/, socket/.
+ROOT_DIRS = {"conf": 0o750, "run": 0o755}
+SERVICE_DIRS = {"data": 0o700, "logs": 0o750, "socket": 0o755}
 
 BOOTSTRAPPED = ".bootstrapped"
 
@@ -43,8 +50,24 @@ class LocalEngine(Engine):
     def record_path(self, svc: ServicePlan) -> Path:
         return self.service_dir(svc) / "run" / "service.json"
 
+    def first_boot_record_path(self, svc: ServicePlan) -> Path:
+        """The unauthenticated first boot is recorded too: a killed `up` must not leave it serving."""
+        return self.service_dir(svc) / "run" / "first-boot.json"
+
     def log_path(self, svc: ServicePlan) -> Path:
         return Path(svc.log_file) if svc.log_file else self.service_dir(svc) / "logs" / f"{svc.name}.log"
+
+    def service_ids(self, svc: ServicePlan) -> tuple[int | None, int | None]:
+        """(uid, gid) the service runs as, or (None, None) when we do not drop privileges."""
+        if not self.drop_privileges:
+            return None, None
+        entry = pwd.getpwnam(svc.run_as)
+        return entry.pw_uid, entry.pw_gid
+
+    def alive(self, svc: ServicePlan, record: Record | None) -> bool:
+        """Our process for this service: pid, start time, user and program all match (checked before any signal)."""
+        uid = self.service_ids(svc)[0]
+        return is_alive(record, svc, uid if uid is not None else os.geteuid())
 
     # ---- up ----------------------------------------------------------------------------------
     def up(self, endpoints: Endpoints) -> dict[str, str]:
@@ -70,8 +93,9 @@ class LocalEngine(Engine):
 
     def _converge(self, svc: ServicePlan, started_now: list[ServicePlan], endpoints: Endpoints) -> str:
         changed_files = self._write_files(svc)
+        self._stop_first_boot(svc)
         record = Record.read(self.record_path(svc))
-        running = is_alive(record)
+        running = self.alive(svc, record)
         if running and record.config_hash == svc.config_hash() and not changed_files:
             if not tcp_open("127.0.0.1", svc.ports[0]):
                 raise RuntimeFailure(f"{svc.name} (pid {record.pid}) is running but not listening on {svc.ports[0]}",
@@ -97,28 +121,33 @@ class LocalEngine(Engine):
 
     def _write_files(self, svc: ServicePlan) -> bool:
         base = self.service_dir(svc)
-        for sub in ("conf", "data", "logs", "run"):
-            (base / sub).mkdir(parents=True, exist_ok=True)
-        os.chmod(base / "data", 0o700)
+        uid, gid = self.service_ids(svc)
+        root = 0 if uid is not None else None
+        base.parent.mkdir(parents=True, exist_ok=True)
+        ensure_dir(base, root, 0 if root is not None else None, 0o755)
+        for sub, mode in ROOT_DIRS.items():
+            ensure_dir(base / sub, root, gid, mode)
+        for sub, mode in SERVICE_DIRS.items():
+            ensure_dir(base / sub, uid, gid, mode)
+            if uid is not None:
+                own_tree(base / sub, uid, gid)
         changed = False
         for f in svc.files:
             if f.first_start_only:
                 if not Path(f.path).exists():  # afterwards the server owns it (or never reads it again)
-                    write_rendered(f)
+                    write_rendered(f, uid, gid)
                 continue
-            changed |= write_rendered(f)
-        self.log_path(svc).touch()  # created before the chown so a server that opens it itself may write
-        chown_tree(base, svc.run_as)
+            changed |= write_rendered(f, uid, gid)
         return changed
 
     def _init(self, svc: ServicePlan) -> None:
         self.say(f"{svc.name}: initialising {svc.data_dir}")
         data = Path(svc.data_dir)
-        shutil.rmtree(data, ignore_errors=True)
-        data.mkdir(mode=0o700, parents=True)
+        uid, gid = self.service_ids(svc)
+        shutil.rmtree(data, ignore_errors=True)  # rmtree never follows links (fd-based on Linux)
+        ensure_dir(data, uid, gid, 0o700)
         secret_file = Path(svc.init.secret_file)
-        write_private(secret_file, self.secrets[svc.init.secret_id] + "\n")
-        chown_tree(self.service_dir(svc), svc.run_as)
+        write_atomic(secret_file, self.secrets[svc.init.secret_id] + "\n", 0o600, uid, gid)
         try:
             done = subprocess.run(svc.init.command, capture_output=True, text=True, cwd="/",
                                   **run_as_kwargs(svc.run_as, self.drop_privileges))
@@ -128,12 +157,17 @@ class LocalEngine(Engine):
             shutil.rmtree(data, ignore_errors=True)
             raise RuntimeFailure(f"{svc.name}: {Path(svc.init.command[0]).name} failed: {done.stderr.strip()[-300:]}")
 
-    def _start(self, svc: ServicePlan, command: list[str] | None = None, port: int | None = None) -> subprocess.Popen:
+    def _start(self, svc: ServicePlan, command: list[str] | None = None, port: int | None = None,
+               record: Path | None = None) -> subprocess.Popen:
         command = command or svc.command
+        record = record or (self.record_path(svc) if command is svc.command else None)
         proc = start_process(svc, command, self.log_path(svc), drop_to_user=self.drop_privileges)
-        if command is svc.command:
+        if record is not None:
+            stat = proc_stat(proc.pid)
+            uid = self.service_ids(svc)[0]
             Record(pid=proc.pid, config_hash=svc.config_hash(), command=command, started_at=time.time(),
-                   boot_ticks=proc_stat(proc.pid)[1]).write(self.record_path(svc))
+                   boot_ticks=stat[1] if stat else 0, exe=proc_exe(proc.pid) or "",
+                   uid=uid if uid is not None else os.geteuid()).write(record)
         probe = svc.readiness if port is None else svc.readiness.model_copy(update={"port": port})
         user, secret = self._probe_login(svc)
         try:
@@ -141,8 +175,8 @@ class LocalEngine(Engine):
                                     log_tail=lambda: tail(self.log_path(svc)), alive=lambda: proc.poll() is None)
         except DatastackError:
             stop_process(proc.pid, svc.stop_signal)
-            if command is svc.command:
-                self.record_path(svc).unlink(missing_ok=True)
+            if record is not None:
+                record.unlink(missing_ok=True)
             raise
         self.say(f"{svc.name}: ready on {probe.port} in {took:.1f}s (pid {proc.pid})")
         return proc
@@ -155,12 +189,13 @@ class LocalEngine(Engine):
         """Servers without a localhost exception: the first administrator on a private port, without auth, then stop."""
         port = free_port()
         command = [part.replace("{port}", str(port)) for part in svc.bootstrap_command]
-        self.say(f"{svc.name}: first boot without auth on private port {port} to create the administrator")
-        proc = self._start(svc, command=command, port=port)
+        self.say(f"{svc.name}: first boot without auth on 127.0.0.1:{port} (private) to create the administrator")
+        proc = self._start(svc, command=command, port=port, record=self.first_boot_record_path(svc))
         try:
             self._first_start(svc, port)
         finally:
             stop_process(proc.pid, svc.stop_signal)
+            self.first_boot_record_path(svc).unlink(missing_ok=True)
 
     def _first_start(self, svc: ServicePlan, port: int) -> None:
         service_named(svc.role).first_start(svc.bootstrap, "127.0.0.1", port, self.secrets, self.say)
@@ -168,7 +203,7 @@ class LocalEngine(Engine):
 
     def _check_ports(self) -> None:
         for svc in self.plan.services:
-            if is_alive(Record.read(self.record_path(svc))):
+            if self.alive(svc, Record.read(self.record_path(svc))):
                 continue  # our own running instance holds its port
             for port in svc.ports:
                 if tcp_open("127.0.0.1", port, timeout=0.2) or not port_bindable(svc.bind, port):
@@ -182,13 +217,24 @@ class LocalEngine(Engine):
             if self._stop(svc):
                 stopped.append(svc.name)
         if purge and self.state_dir.exists():
+            check_purgeable(self.state_dir, self.spec)
             shutil.rmtree(self.state_dir)
         return stopped
 
+    def _stop_first_boot(self, svc: ServicePlan) -> None:
+        """A first boot (no auth) left behind by a killed `up` is stopped, whatever else happens."""
+        path = self.first_boot_record_path(svc)
+        record = Record.read(path)
+        if self.alive(svc, record):
+            self.say(f"{svc.name}: stopping a first boot left running by an interrupted up (pid {record.pid})")
+            stop_process(record.pid, svc.stop_signal)
+        path.unlink(missing_ok=True)
+
     def _stop(self, svc: ServicePlan) -> bool:
+        self._stop_first_boot(svc)
         record = Record.read(self.record_path(svc))
         path = self.record_path(svc)
-        if not is_alive(record):
+        if not self.alive(svc, record):
             path.unlink(missing_ok=True)
             return False
         if not stop_process(record.pid, svc.stop_signal):
@@ -201,7 +247,7 @@ class LocalEngine(Engine):
         states = []
         for svc in self.plan.services:
             record = Record.read(self.record_path(svc))
-            alive = is_alive(record)
+            alive = self.alive(svc, record)
             state = "running" if alive else ("dead" if record else "stopped")
             states.append(ServiceState(
                 name=svc.name, role=svc.role, implementation=svc.implementation, state=state,
@@ -211,20 +257,24 @@ class LocalEngine(Engine):
         return states
 
 
-def write_rendered(f: RenderedFile) -> bool:
-    """Write a rendered file when its content or mode differs; secrets never readable by others."""
+def write_rendered(f: RenderedFile, uid: int | None = None, gid: int | None = None) -> bool:
+    """Write a rendered file into conf/ (root-owned) when its content, mode or owner differs.
+
+    Plain files stay root's (group the service's, so it reads them); a secret is owned by the service
+    user and readable by nobody else (mongod refuses a keyFile any group may read)."""
     path = Path(f.path)
     mode = f.mode if not f.secret else min(f.mode, 0o600)
+    owner = (uid if f.secret else 0) if uid is not None else None
     try:
-        same = path.read_text() == f.content and (path.stat().st_mode & 0o777) == mode
+        st = os.lstat(path)
+        same = (not os.path.islink(path) and (st.st_mode & 0o777) == mode
+                and (owner is None or (st.st_uid, st.st_gid) == (owner, gid))
+                and path.read_text() == f.content)
     except OSError:
         same = False
     if same:
         return False
-    if path.exists():
-        os.chmod(path, 0o600)  # a 0400 keyFile must become writable to be replaced
-    write_private(path, f.content, mode=0o600)
-    os.chmod(path, mode)
+    write_atomic(path, f.content, mode, owner, gid)
     return True
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from ...plan.model import ServicePlan
 from ...programs import SYSTEM_PATH
+from .safe_fs import open_log, read_regular, write_atomic
 
 STOP_TIMEOUT_S = 20
 
@@ -26,26 +27,78 @@ class Record:
     command: list[str]
     started_at: float
     boot_ticks: int = 0  # /proc/<pid>/stat start time: unique per process, survives exec and retitling
+    exe: str = ""  # /proc/<pid>/exe when it started
+    uid: int = -1  # the user it runs as
 
     @classmethod
     def read(cls, path: Path) -> "Record | None":
-        try:
-            return cls(**json.loads(path.read_text()))
-        except (OSError, ValueError, TypeError):
+        """Only a regular file owned by us (root): a record a service user could have planted is ignored."""
+        text = read_regular(path, owner=os.geteuid())
+        if text is None:
             return None
+        try:
+            record = cls(**json.loads(text))
+        except (ValueError, TypeError):
+            return None
+        return record if isinstance(record.pid, int) and record.pid > 1 else None
 
     def write(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(self.__dict__))
+        write_atomic(path, json.dumps(self.__dict__), 0o644)
 
 
-def is_alive(record: Record | None) -> bool:
+def is_alive(record: Record | None, plan: ServicePlan | None = None, uid: int | None = None) -> bool:
     """Alive and still our process: a recycled pid has another start time (servers retitle
-    themselves, e.g. redis, so the command line cannot be trusted for this)."""
-    if record is None:
+    themselves, e.g. redis, so the command line cannot be trusted for this); before any signal, the
+    process must also run as the service's user and one of the service's programs."""
+    if record is None or record.pid <= 1:
         return False
     stat = proc_stat(record.pid)
-    return stat is not None and stat[0] != "Z" and stat[1] == record.boot_ticks
+    if stat is None or stat[0] == "Z" or stat[1] != record.boot_ticks:
+        return False
+    if uid is not None and proc_uid(record.pid) != uid:
+        return False
+    if plan is not None:
+        exe = proc_exe(record.pid)
+        if exe is None or exe not in allowed_executables(plan, record):
+            return False
+    return True
+
+
+def proc_uid(pid: int) -> int | None:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("Uid:"):
+                return int(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        return None
+    return None
+
+
+def proc_exe(pid: int) -> str | None:
+    try:
+        return os.path.realpath(os.readlink(f"/proc/{pid}/exe"))
+    except OSError:
+        return None
+
+
+def allowed_executables(plan: ServicePlan, record: Record | None = None) -> set[str]:
+    """The programs a service's process may be: its command, any program its command or environment
+    names by path (a launcher script execs NODE), and what it was when it started."""
+    candidates = [*plan.command, *plan.environment.values(), *(plan.bootstrap_command or [])]
+    found = {os.path.realpath(c) for c in candidates if isinstance(c, str) and c.startswith("/") and os.path.isfile(c)}
+    for script in list(found):
+        try:
+            with open(script, "rb") as fh:
+                first = fh.readline(256)
+        except OSError:
+            continue
+        if first.startswith(b"#!"):
+            interpreter = first[2:].split()[0].decode(errors="replace") if first[2:].split() else ""
+            if interpreter.startswith("/"):
+                found.add(os.path.realpath(interpreter))
+    if record is not None and record.exe:
+        found.add(record.exe)
+    return found
 
 
 def proc_stat(pid: int) -> tuple[str, int] | None:
@@ -78,9 +131,10 @@ def run_as_kwargs(user: str, drop_to_user: bool) -> dict:
 
 
 def start_process(plan: ServicePlan, command: list[str], log_file: Path, *, drop_to_user: bool) -> subprocess.Popen:
-    log_file.parent.mkdir(parents=True, exist_ok=True)
-    with open(log_file, "ab") as log:
-        kwargs = run_as_kwargs(plan.run_as, drop_to_user)
+    kwargs = run_as_kwargs(plan.run_as, drop_to_user)
+    # The log directory belongs to the service user: opened without following a link it may have planted.
+    fd = open_log(log_file, kwargs.get("user"), kwargs.get("group"))
+    with os.fdopen(fd, "ab") as log:
         return subprocess.Popen(
             command,
             cwd=plan.working_dir or None,

@@ -107,13 +107,3 @@ def check_state_dir_reachable(state_dir: Path) -> None:
             f"{oct(blocker.stat().st_mode & 0o777)})",
             fix="export DATASTACK_STATE_ROOT=/var/lib/datastack (or clone the project outside that directory)",
         )
-
-
-def chown_tree(path: Path, user: str) -> None:
-    if os.geteuid() != 0:
-        return
-    entry = pwd.getpwnam(user)
-    for root, dirs, files in os.walk(path):
-        os.chown(root, entry.pw_uid, entry.pw_gid)
-        for name in files:
-            os.chown(os.path.join(root, name), entry.pw_uid, entry.pw_gid)

@@ -10,8 +10,15 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from datastack.spec.validators import MONGO_ROLE, check_name, operator_key, plain_id_problem
 from .integrity import CriticalQuery, ReferenceSpec
 from .json_schema import check_json_schema
+
+# Actions that only read: a role made of these may be granted to a readonly user.
+READ_ACTIONS = frozenset({
+    "find", "listCollections", "listIndexes", "collStats", "dbStats", "dbHash", "listDatabases", "killCursors",
+    "changeStream", "planCacheRead", "indexStats",
+})
 
 # Index key directions we can compare faithfully through listIndexes ("text" is rewritten by the server).
 KEY_DIRECTIONS = (1, -1, "2d", "2dsphere", "hashed")
@@ -144,9 +151,19 @@ class PrivilegeSpec(SchemaModel):
 
 
 class RoleSpec(SchemaModel):
-    name: str = Field(pattern=r"^[A-Za-z0-9_.-]+$")
+    name: str
     privileges: list[PrivilegeSpec] = Field(default_factory=list)
     roles: list[str] = Field(default_factory=list, description="roles inherited from this database")
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        return check_name(value, MONGO_ROLE, "MongoDB role name", "1-64 characters: letters, digits, _ . - "
+                          "(starting with a letter)")
+
+    def writes(self) -> str | None:
+        """The first action of this role that does more than read, or None."""
+        return next((a for p in self.privileges for a in p.actions if a not in READ_ACTIONS), None)
 
 
 class DatabaseSchema(SchemaModel):
@@ -178,6 +195,15 @@ class DatabaseSchema(SchemaModel):
             for i, doc in enumerate(docs):
                 if "_id" not in doc:
                     raise ValueError(f"seeds.{collection}[{i}] has no _id; fix: seed documents are upserted by _id, add one")
+                problem = plain_id_problem(doc["_id"])
+                if problem:
+                    # The _id becomes the upsert filter: {$ne: null} would match (and overwrite) any document.
+                    raise ValueError(f"seeds.{collection}[{i}]._id is not a plain value; fix: {problem}")
+                operator = operator_key(doc)
+                if operator:
+                    where = ".".join(str(p) for p in operator)
+                    raise ValueError(f"seeds.{collection}[{i}].{where} is an operator, not data; "
+                                     "fix: seed documents hold plain data (no key starts with $)")
                 ids.append(repr(doc["_id"]))
             dupes = sorted({i for i in ids if ids.count(i) > 1})
             if dupes:

@@ -51,6 +51,14 @@ def check_schemas(spec: EnvironmentSpec, spec_path: Path) -> None:
     for db_name, db in mongo.databases.items():
         for i, user in enumerate(db.users):
             for j, grant in enumerate(user.grants(db_name)):
+                custom = schemas[grant.db or db_name].role(grant.role) if (grant.db or db_name) in schemas else None
+                if user.access == "readonly" and custom is not None and custom.writes():
+                    raise UserError(
+                        f"services.mongodb.databases.{db_name}.users[{i}].roles[{j}]: readonly user {user.name!r} is "
+                        f"granted role {grant.role!r}, whose action {custom.writes()!r} is not read-only",
+                        where=display(spec_path),
+                        fix="grant read (or a role of read actions only), or set access: app",
+                    )
                 if not _role_known(grant.role, grant.db or db_name, schemas):
                     raise UserError(
                         f"services.mongodb.databases.{db_name}.users[{i}].roles[{j}]: user {user.name!r} is granted "

@@ -3,7 +3,10 @@
 The owner owns the database, its schema and (through Alembic) every table, so it is never granted
 anything. `app` reads and writes data but cannot CREATE or DROP (only owners drop; CREATE on the
 schema is not granted); `readonly` only SELECTs. PUBLIC gets nothing. Default privileges FOR ROLE
-<owner> cover tables created later. Extra privileges found live are revoked: the spec is exact.
+<owner> cover tables created later. Extra privileges found live are revoked: the spec is exact, and
+that includes grants held by roles the spec does not declare for the database (a role left over
+from an old spec, or granted by hand), which are revoked too; only superusers and the object's owner
+keep theirs.
 """
 
 from __future__ import annotations
@@ -38,8 +41,9 @@ def desired_acl(levels: dict[str, set[str]], roles: dict[str, str]) -> Acl:
     return acl
 
 
-def acl_diff(current: Acl, desired: Acl) -> list[tuple[str, str, frozenset[str]]]:
-    """(GRANT|REVOKE, grantee, privileges) turning `current` into `desired` for the grantees it names."""
+def acl_diff(current: Acl, desired: Acl, keep: set[str] | None = None) -> list[tuple[str, str, frozenset[str]]]:
+    """(GRANT|REVOKE, grantee, privileges) turning `current` into `desired`. With `keep` (the roles the spec
+    declares for this database, the owners and the superusers), every other grantee loses what it holds."""
     changes = []
     for grantee, wanted in desired.items():
         have = current.get(grantee, set())
@@ -47,7 +51,17 @@ def acl_diff(current: Acl, desired: Acl) -> list[tuple[str, str, frozenset[str]]
             changes.append(("GRANT", grantee, frozenset(wanted - have)))
         if have - wanted:
             changes.append(("REVOKE", grantee, frozenset(have - wanted)))
+    if keep is not None:
+        for grantee, have in sorted(current.items()):
+            if grantee not in desired and grantee not in keep and have:
+                changes.append(("REVOKE", grantee, frozenset(have)))
     return changes
+
+
+def kept_roles(conn: "psycopg.Connection", roles: dict[str, str], *owners: str | None) -> set[str]:
+    """Grantees whose privileges are not this reconciler's to revoke: declared roles, owners, superusers."""
+    superusers = {r[0] for r in conn.execute("SELECT rolname FROM pg_roles WHERE rolsuper").fetchall()}
+    return set(roles) | superusers | {o for o in owners if o}
 
 
 def privilege_statement(verb: str, privileges: frozenset[str], on: "sql.Composable", grantee: str,
@@ -78,9 +92,11 @@ def database_acl_steps(conn: "psycopg.Connection", db_name: str, roles: dict[str
     current = _fetch_acl(conn, f"SELECT {_GRANTEE}, a.privilege_type FROM pg_database d "
                                "CROSS JOIN LATERAL aclexplode(coalesce(d.datacl, acldefault('d', d.datdba))) a "
                                "LEFT JOIN pg_roles r ON r.oid = a.grantee WHERE d.datname = %s", [db_name])
+    owner = conn.execute("SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = %s", [db_name]).fetchone()
+    keep = kept_roles(conn, roles, owner[0] if owner else None)
     on = sql.SQL("DATABASE {}").format(sql.Identifier(db_name))
     return [Step(f"{db_name}.database", verb.lower(), _describe(verb, who, privs), [privilege_statement(verb, privs, on, who)])
-            for verb, who, privs in acl_diff(current, desired_acl(DATABASE, roles))]
+            for verb, who, privs in acl_diff(current, desired_acl(DATABASE, roles), keep)]
 
 
 def schema_steps(conn: "psycopg.Connection", db_name: str, schema: str, owner: str, roles: dict[str, str]) -> list[Step]:
@@ -100,8 +116,9 @@ def schema_steps(conn: "psycopg.Connection", db_name: str, schema: str, owner: s
                                "CROSS JOIN LATERAL aclexplode(coalesce(n.nspacl, acldefault('n', n.nspowner))) a "
                                "LEFT JOIN pg_roles r ON r.oid = a.grantee WHERE n.nspname = %s", [schema])
     on = sql.SQL("SCHEMA {}").format(name)
+    keep = kept_roles(conn, roles, owner, row[0] if row else None, "pg_database_owner")
     steps += [Step(target, verb.lower(), _describe(verb, who, privs), [privilege_statement(verb, privs, on, who)])
-              for verb, who, privs in acl_diff(current, desired_acl(SCHEMA, roles))]
+              for verb, who, privs in acl_diff(current, desired_acl(SCHEMA, roles), keep)]
     return steps
 
 
@@ -120,10 +137,11 @@ def default_privilege_steps(conn: "psycopg.Connection", db_name: str, schema: st
         current.setdefault(objtype, defaultdict(set))[grantee].add(privilege)
     prefix = sql.SQL("ALTER DEFAULT PRIVILEGES FOR ROLE {} IN SCHEMA {}").format(sql.Identifier(owner), sql.Identifier(schema))
     steps = []
+    keep = kept_roles(conn, roles, owner)
     for objtype, kind, levels in (("r", "TABLES", TABLE), ("S", "SEQUENCES", SEQUENCE)):
         desired = desired_acl(levels, roles)
         desired.pop(PUBLIC)  # PUBLIC has no default privileges on tables or sequences to begin with
-        for verb, who, privs in acl_diff(current[objtype], desired):
+        for verb, who, privs in acl_diff(current[objtype], desired, keep):
             steps.append(Step(f"{db_name}.{schema} future {kind.lower()}", f"default_{verb.lower()}",
                               _describe(verb, who, privs),
                               [privilege_statement(verb, privs, sql.SQL(kind), who, prefix)]))
@@ -136,20 +154,23 @@ def relation_grant_steps(conn: "psycopg.Connection", db_name: str, schema: str, 
     from psycopg import sql
 
     rows = conn.execute(
-        f"SELECT c.relname, c.relkind = 'S', {_GRANTEE}, a.privilege_type FROM pg_class c "
+        f"SELECT c.relname, c.relkind = 'S', {_GRANTEE}, a.privilege_type, pg_get_userbyid(c.relowner) FROM pg_class c "
         "JOIN pg_namespace n ON n.oid = c.relnamespace "
         "LEFT JOIN LATERAL aclexplode(coalesce(c.relacl, acldefault(CASE WHEN c.relkind = 'S' THEN 's'::\"char\" ELSE 'r'::\"char\" END, "
         "c.relowner))) a ON true LEFT JOIN pg_roles r ON r.oid = a.grantee "
         "WHERE n.nspname = %s AND c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S')", [schema]).fetchall()
     relations: dict[tuple[str, bool], Acl] = defaultdict(lambda: defaultdict(set))
-    for name, is_sequence, grantee, privilege in rows:
+    owners: dict[tuple[str, bool], str] = {}
+    for name, is_sequence, grantee, privilege, owner in rows:
         acl = relations[(name, is_sequence)]
+        owners[(name, is_sequence)] = owner
         if privilege is not None:
             acl[grantee].add(privilege)
     groups: dict[tuple[bool, str, str, frozenset[str]], list[str]] = defaultdict(list)
+    keep = kept_roles(conn, roles)
     for (name, is_sequence), current in sorted(relations.items()):
         levels = SEQUENCE if is_sequence else LEDGER if name == ledger_table else TABLE
-        for verb, who, privs in acl_diff(current, desired_acl(levels, roles)):
+        for verb, who, privs in acl_diff(current, desired_acl(levels, roles), keep | {owners[(name, is_sequence)]}):
             groups[(is_sequence, verb, who, privs)].append(name)
     steps = []
     for (is_sequence, verb, who, privs), names in groups.items():

@@ -57,3 +57,36 @@ def test_roles_cannot_connect_to_the_other_database(migrated):
     with pytest.raises(psycopg.OperationalError, match="permission denied"):
         migrated.server.connect(migrated.service, f"{migrated.algo}_app",
                                 migrated.secrets[f"postgres.{migrated.algo}.{migrated.algo}_app"])
+
+
+def test_grants_of_undeclared_roles_are_reported_by_dry_run_then_revoked(migrated):
+    """A role the spec does not declare (left from an old spec, or granted by hand) keeps nothing."""
+    db = migrated.algo
+    with migrated.server.connect(db) as admin:
+        admin.execute("DROP ROLE IF EXISTS ghost_reader")  # a leftover from an earlier run
+        admin.execute("CREATE ROLE ghost_reader LOGIN")
+        admin.execute(f'GRANT CONNECT ON DATABASE "{db}" TO ghost_reader')
+        admin.execute("GRANT USAGE ON SCHEMA public TO ghost_reader")
+        admin.execute("GRANT SELECT, INSERT ON orders TO ghost_reader")
+    try:
+        dry = migrate_postgres(migrated.spec, migrated.endpoints, migrated.secrets, MigrateOptions(dry_run=True))
+        planned = [c for r in dry for c in r.planned if "ghost_reader" in c.detail]
+        assert {c.action for c in planned} == {"revoke"}, planned
+        assert any("CONNECT" in c.detail for c in planned) and any("orders" in c.detail for c in planned)
+        with migrated.server.connect(db) as admin:  # a dry run changes nothing
+            assert admin.execute("SELECT has_table_privilege('ghost_reader', 'orders', 'SELECT')").fetchone()[0]
+        migrate_postgres(migrated.spec, migrated.endpoints, migrated.secrets, MigrateOptions())
+        with migrated.server.connect(db) as admin:
+            row = admin.execute("SELECT has_table_privilege('ghost_reader', 'orders', 'SELECT'), "
+                                "has_table_privilege('ghost_reader', 'orders', 'INSERT'), "
+                                "has_database_privilege('ghost_reader', current_database(), 'CONNECT'), "
+                                "has_schema_privilege('ghost_reader', 'public', 'USAGE')").fetchone()
+            assert row == (False, False, False, False)
+        again = migrate_postgres(migrated.spec, migrated.endpoints, migrated.secrets, MigrateOptions(dry_run=True))
+        assert not [c for r in again for c in r.planned if "ghost_reader" in c.detail]
+    finally:
+        with migrated.server.connect(db) as admin:
+            admin.execute("REVOKE ALL ON ALL TABLES IN SCHEMA public FROM ghost_reader")
+            admin.execute("REVOKE ALL ON SCHEMA public FROM ghost_reader")
+            admin.execute(f'REVOKE ALL ON DATABASE "{db}" FROM ghost_reader')
+            admin.execute("DROP ROLE IF EXISTS ghost_reader")

@@ -38,7 +38,7 @@ class RedisEnv:
 
     def client(self, user: str | None = None, password: str | None = None, **kw) -> redis.Redis:
         if user is not None and password is None:
-            password = self.secrets["redis.admin" if user == "admin" else f"redis.{user}"]
+            password = self.secrets["redis.admin" if user == "admin" else f"redis.users.{user}"]
         ep = self.endpoints.redis
         return redis.Redis(host=ep.host, port=ep.port, username=user, password=password, decode_responses=True,
                            protocol=2, **kw)
@@ -66,7 +66,7 @@ def redis_env():
     port = free_port_block(1)
     spec = local_redis_spec(port, root / "state")
     secrets = {"redis.admin": token_source.token_urlsafe(18)}
-    secrets.update({f"redis.{u.name}": token_source.token_urlsafe(18) for u in spec.services.redis.users})
+    secrets.update({f"redis.users.{u.name}": token_source.token_urlsafe(18) for u in spec.services.redis.users})
     admin_hash = hashlib.sha256(secrets["redis.admin"].encode()).hexdigest()
     (root / "users.acl").write_text(f"user default on nopass ~* &* +@all\nuser admin on #{admin_hash} ~* &* +@all\n")
     (root / "redis.conf").write_text(

@@ -37,7 +37,7 @@ def test_acl_is_persisted_to_the_acl_file(migrated):
     lines = migrated.acl_file.read_text().splitlines()
     assert any(line.startswith("user default off") for line in lines)
     assert any(line.startswith("user session_service on") and "~sess:*" in line for line in lines)
-    assert all(migrated.secrets["redis.session_service"] not in line for line in lines)  # hashes only
+    assert all(migrated.secrets["redis.users.session_service"] not in line for line in lines)  # hashes only
 
 
 def test_default_user_is_refused(migrated):

@@ -74,3 +74,16 @@ def test_markdown_runbook_lists_failure_why_and_fix():
     assert result.exit_code == 1
     assert SuiteResult(environment="local", read_only=True, duration_s=0, checks=[skipped]).exit_code == 0
     assert SuiteResult(environment="local", read_only=True, duration_s=0).exit_code == 1  # nothing ran is not a pass
+
+
+def test_catalog_names_reach_sql_only_as_quoted_identifiers():
+    """A column named with a quote used to close the identifier and run its own statement (as superuser)."""
+    from checks.lib.postgres import key_lookup_statements
+
+    hostile = 'x"; DROP TABLE victims; --'
+    for statement in key_lookup_statements("public", 'orders"; --', hostile):
+        text = statement.as_string(None)
+        assert '"x""; DROP TABLE victims; --"' in text and '"public"."orders""; --"' in text
+        import re
+
+        assert ";" not in re.sub(r'"(?:[^"]|"")*"', "ID", text)  # every ';' is inside a quoted identifier

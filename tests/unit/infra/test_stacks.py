@@ -51,8 +51,8 @@ def test_real_replica_set_uses_official_images_keyfile_and_replset(stacks, stack
         uploads = {u["file"]: u for u in member.inputs["uploads"]}
         keyfile = uploads["/etc/datastack/keyfile"]
         assert (keyfile["permissions"], keyfile["owner"], keyfile["group"]) == ("0400", "999", "999")
-        assert "replSetName: rs0" in uploads["/etc/datastack/mongod.conf"]["content"]
-        assert "keyFile: /etc/datastack/keyfile" in uploads["/etc/datastack/mongod.conf"]["content"]
+        assert "replSetName: \"rs0\"" in uploads["/etc/datastack/mongod.conf"]["content"]
+        assert 'keyFile: "/etc/datastack/keyfile"' in uploads["/etc/datastack/mongod.conf"]["content"]
     job = declared.container(f"datastack-{stack}-mongodb-init")
     assert job.inputs["networkMode"] == f"container:datastack-{stack}-mongodb-0", "localhost exception inside member 0"
     assert job.inputs["command"][0] == "mongosh"

@@ -12,7 +12,7 @@ def spec() -> RedisSpec:
 
 
 def test_default_is_off_admin_is_all_and_users_start_from_nothing():
-    secrets = {"redis.admin": "a", "redis.sess": "s"}
+    secrets = {"redis.admin": "a", "redis.users.sess": "s"}
     default, admin, sess = desired_users(spec(), secrets)
     assert default.setuser_args() == ["reset", "off", "-@all"]
     assert admin.setuser_args() == ["reset", "on", f"#{sha256('a')}", "~*", "&*", "+@all"]

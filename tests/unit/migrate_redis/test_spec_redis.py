@@ -45,7 +45,7 @@ def test_acl_rules_redis_would_reject(tmp_path, commands, expected):
 
 def test_bad_key_pattern_and_readonly_writer(tmp_path):
     assert "without '~'" in error(tmp_path, users=[{"name": "u", "keys": ["~x:*"]}])
-    assert "readonly but its commands allow writes" in error(
+    assert "is readonly but +@all without -@write" in error(
         tmp_path, users=[{"name": "u", "access": "readonly", "commands": ["+@all"]}])
 
 

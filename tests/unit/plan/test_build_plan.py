@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
 
 from datastack.plan import build_plan
 from datastack.plan.toolchain import Toolchain
@@ -47,7 +48,9 @@ def test_with_mongod_a_three_member_replica_set_with_keyfile(spec):
     keyfiles = [f for m in members for f in m.files if f.path.endswith("keyfile")]
     assert len(keyfiles) == 3 and all(f.mode == 0o400 and f.secret for f in keyfiles)
     conf = members[0].files[0].content
-    assert "replSetName: rs0" in conf and "authorization: enabled" in conf and "bindIp: 127.0.0.1" in conf
+    parsed = yaml.safe_load(conf)
+    assert parsed["replication"]["replSetName"] == "rs0" and parsed["security"]["authorization"] == "enabled"
+    assert parsed["net"]["bindIp"] == "127.0.0.1"
     initiate, admin = members[-1].bootstrap
     assert initiate.action == "mongo_initiate_replica_set"
     assert initiate.params["members"] == ["127.0.0.1:27117", "127.0.0.1:27118", "127.0.0.1:27119"]
@@ -71,7 +74,7 @@ def test_redis_acl_disables_default_and_hashes_passwords(spec):
     secrets = secrets_for(spec)
     redis = build_plan(spec, laptop(), secrets, STATE).service("redis")
     conf, acl = redis.files
-    assert "bind 127.0.0.1" in conf.content and "maxmemory-policy allkeys-lru" in conf.content
+    assert 'bind "127.0.0.1"' in conf.content and 'maxmemory-policy "allkeys-lru"' in conf.content
     assert acl.secret and acl.mode == 0o600 and acl.first_start_only
     lines = acl.content.splitlines()
     assert lines[0].startswith("user default off")
@@ -124,3 +127,16 @@ def test_every_template_starts_with_the_managed_header(spec):
             if f.template.endswith("keyfile.j2") or f.template.endswith("users.acl.j2"):
                 continue  # formats that allow no comment line
             assert f.content.startswith("# Managed by datastack"), f.template
+
+
+def test_the_standins_unauthenticated_first_boot_listens_on_loopback_only(spec):
+    """Whatever the spec's bind, the boot without auth (users not created yet) is never reachable from outside."""
+    import tomllib
+
+    exposed = spec.model_copy(update={"services": spec.services.model_copy(update={
+        "mongodb": spec.services.mongodb.model_copy(update={"bind": "0.0.0.0"})})})
+    mongo = build_plan(exposed, laptop(), secrets_for(exposed), STATE).by_role("mongodb")[0]
+    files = {Path(f.path).name: tomllib.loads(f.content) for f in mongo.files}
+    assert files["secantusd-bootstrap.toml"]["server"] == {**files["secantusd-bootstrap.toml"]["server"],
+                                                          "host": "127.0.0.1", "auth": False}
+    assert files["secantusd.toml"]["server"]["host"] == "0.0.0.0" and files["secantusd.toml"]["server"]["auth"] is True

@@ -1,0 +1,19 @@
+"""/health names the dependency that is down, never the driver's text (it can hold hosts, users, versions)."""
+
+from __future__ import annotations
+
+from app import health
+
+
+def test_a_failed_probe_reports_the_dependency_not_the_driver_text(monkeypatch, capsys):
+    def leaky(uri):
+        raise ConnectionError('FATAL: password authentication failed for user "algo_trading_app" at 10.1.2.3:5432')
+
+    monkeypatch.setitem(health.PROBES, "postgres", ("POSTGRES_URI", leaky))
+    report = health.check_dependencies({"POSTGRES_URI": "postgresql://u:secret@h/db"})
+    assert report["postgres"]["up"] is False
+    text = str(report)
+    assert "postgres" in report["postgres"]["error"]
+    for leaked in ("algo_trading_app", "10.1.2.3", "FATAL", "secret"):
+        assert leaked not in text
+    assert "10.1.2.3" in capsys.readouterr().err  # the detail goes to the app's own log
