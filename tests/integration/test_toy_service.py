@@ -39,6 +39,9 @@ def test_toy_cache_is_planned_started_migrated_and_checked(cache_registered):
         "name": "local", "state_dir": str(root / "state"),
         "services": {"cache": {"port": free_port_block(1), "users": [{"name": "web", "keys": ["page:*"]}]}},
     })
+    from datastack.state_dir import claim
+
+    claim(root / "state", spec)  # what `datastack up` does before writing anything under it
     secrets = SecretStore(spec, root / "state", "toy.yaml").resolve_all(generate=True)
     assert set(secrets) == {"cache.admin", "cache.web"}
     plan = build_plan(spec, detect_toolchain(python=runtime_python(state_root())), secrets, root / "state")

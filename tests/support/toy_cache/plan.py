@@ -17,7 +17,9 @@ def plan_cache(spec, ctx: PlanContext) -> list[ServicePlan]:
     admin = AclLine(cache.admin.name, hashlib.sha256(ctx.secrets[cache.admin_secret_id].encode()).hexdigest(),
                     ["*"], ["*"], ["+@all"])
     # The Redis templates fit a second Redis as they are.
-    acl = ctx.file(NAME, "users.acl", "redis/users.acl.j2", secret=True, first_start_only=True, users=[admin])
+    # In the data directory: Redis rewrites it (ACL SAVE) after the first start.
+    acl = ctx.file(NAME, "users.acl", "redis/users.acl.j2", secret=True, first_start_only=True,
+                   directory=layout.data_dir(NAME), users=[admin])
     conf = ctx.file(NAME, "redis.conf", "redis/redis.conf.j2", bind=cache.bind, port=cache.port,
                     data_dir=str(layout.data_dir(NAME)), log_file=str(layout.log_file(NAME)), acl_file=acl.path,
                     protected_mode=True, databases=1, maxmemory="64mb", maxmemory_policy="allkeys-lru",
