@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT / "tests" / "integration" / "migrate_mongodb"))
 
 from mongodb_standin import BOT_CORE_SCHEMA, MongoStandIn, environment  # noqa: E402
 
-from datastack.migrate.mongodb import migrate_mongodb  # noqa: E402
+from roles.mongodb.reconcile import migrate_mongodb  # noqa: E402
 from datastack.migrate.report import MigrateOptions  # noqa: E402
 
 READS = {"find", "listCollections", "listIndexes", "usersInfo", "rolesInfo", "ping", "getMore", "hello", "isMaster",

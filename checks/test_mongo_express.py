@@ -43,5 +43,5 @@ def test_mongo_express_accepts_its_credentials(target, express):
     target.require_admin("the mongo-express login")
     url = target.endpoints.mongo_express.url + "/"
     status, _ = http.get(url, timeout_s=target.spec.checks.timeout_s, up_fix=target.up_fix,
-                         auth=(me.basic_auth.name, target.secrets()["mongo_express.basic_auth"]))
+                         auth=(me.basic_auth.name, target.secrets()[me.basic_auth_secret_id]))
     assert status == 200, f"mongo-express at {url} answered {status} with its credentials, expected 200 — fix: read 'datastack logs mongo_express'"

@@ -33,8 +33,8 @@ def test_no_undeclared_indexes(target, connections, mongo_collection):
 
 
 def test_migrations_at_head(target, connections, mongo_database):
-    from datastack.migrate.mongodb import versions
-    from datastack.migrate.mongodb.run import targets
+    from roles.mongodb.reconcile import versions
+    from roles.mongodb.reconcile.run import targets
 
     found = {t.name: t for t in targets(target.spec, _placeholder_secrets(target))}
     files = versions.discover(found[mongo_database].migrations_dir)

@@ -8,8 +8,8 @@ import uuid
 
 import pytest
 
-from datastack.migrate.mongodb.lease import LEASES, STATE_DATABASE
-from datastack.migrate.mongodb.versions import LEDGER
+from roles.mongodb.reconcile.lease import LEASES, STATE_DATABASE
+from roles.mongodb.reconcile.versions import LEDGER
 
 UNAUTHORIZED = 13
 

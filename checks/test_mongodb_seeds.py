@@ -7,7 +7,7 @@ from checks.lib import mongodb
 
 
 def test_seed_document_present(target, connections, mongo_seed):
-    from datastack.migrate.mongodb.live import plain
+    from roles.mongodb.reconcile.live import plain
 
     database, collection, declared, managed = mongo_seed
     db = connections.mongo(mongodb.reader_login(target, database))[database]

@@ -17,7 +17,7 @@ def pg(target):
 
 def _migrator():
     try:
-        from datastack.migrate.postgres import privileges, extensions, settings
+        from roles.postgres.reconcile import privileges, extensions, settings
     except ImportError as exc:  # the PostgreSQL migrator is optional in a trimmed install
         pytest.skip(f"the PostgreSQL migrator is not available ({exc})")
     return privileges, extensions, settings
@@ -50,7 +50,7 @@ def test_alembic_at_head(target, connections, pg, postgres_database):
     name, db = postgres_database
     if db.alembic is None:
         pytest.skip(f"{name}: no Alembic directory declared (services.postgres.databases.{name}.alembic), no tables to compare")
-    from datastack.migrate.postgres.alembic_runner import script_directory
+    from roles.postgres.reconcile.alembic_runner import script_directory
     from datastack.paths import PROJECT_ROOT
 
     _, _, settings = _migrator()

@@ -15,7 +15,7 @@ from checks.lib import postgres
 
 
 def test_critical_query_uses_its_index(target, connections, postgres_query):
-    from datastack.migrate.postgres.critical_queries import small_table_pages
+    from roles.postgres.reconcile.critical_queries import small_table_pages
 
     from checks.lib.query_plans import pg_plan_summary
 

@@ -21,7 +21,7 @@ def pg(target):
 
 @pytest.fixture(scope="module")
 def ledger():
-    from datastack.migrate.postgres.settings import load_alembic_settings
+    from roles.postgres.reconcile.settings import load_alembic_settings
 
     return load_alembic_settings().version_table
 
@@ -40,7 +40,7 @@ def _compare(kind, target, connections, database, ledger):
 
 def _live(conn, schema, alembic_dir, ledger) -> dict:
     """The live snapshot, and whether the database is at its head (which decides what fixes a difference)."""
-    from datastack.migrate.postgres.alembic_runner import script_directory
+    from roles.postgres.reconcile.alembic_runner import script_directory
     from datastack.paths import PROJECT_ROOT
 
     head = script_directory(PROJECT_ROOT / alembic_dir).get_current_head()

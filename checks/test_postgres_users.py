@@ -21,7 +21,7 @@ def pg(target):
 
 
 def test_role_has_declared_attributes(target, connections, pg, postgres_user):
-    from datastack.migrate.postgres.roles import ROLE_ATTRIBUTES
+    from roles.postgres.reconcile.roles import ROLE_ATTRIBUTES
 
     db, user = postgres_user
     login, on = any_reader(target)

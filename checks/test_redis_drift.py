@@ -15,7 +15,7 @@ def redis_spec(target):
 
 
 def test_memory_and_aof_match_spec(target, connections, redis_spec):
-    from datastack.spec.redis import memory_bytes
+    from roles.redis.spec import memory_bytes
 
     info = connections.redis(reader_login(target)).info()  # INFO: allowed to monitoring users, no CONFIG needed
     problems = []

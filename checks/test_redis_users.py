@@ -49,7 +49,7 @@ def test_user_acl_matches_spec(target, connections, redis_spec, redis_user):
     problems = []
     if "on" not in live["flags"]:
         problems.append(f"flags {live['flags']} (declared on)")
-    secret = target.secrets()[f"redis.users.{redis_user.name}"]
+    secret = target.secrets()[target.spec.services.redis.user_secret_id(redis_user.name)]
     if hashlib.sha256(secret.encode()).hexdigest() not in live["passwords"]:
         problems.append("password differs from its secret")
     keys = live["keys"]

@@ -27,7 +27,7 @@ def mongo_login(spec: EnvironmentSpec, secrets: dict[str, str], user: str | None
     (MongoDB users are per database: two databases may each have a user of the same name)."""
     mongo = _require(spec.services.mongodb, "mongodb")
     if user is None or (user == mongo.admin.name and database in (None, "admin")):
-        return Login(mongo.admin.name, secrets["mongodb.admin"], "admin", "admin")
+        return Login(mongo.admin.name, secrets[mongo.admin_secret_id], "admin", "admin")
     try:
         if database is not None:
             db, u = database, next(u for u in mongo.databases[database].users if u.name == user)
@@ -35,7 +35,7 @@ def mongo_login(spec: EnvironmentSpec, secrets: dict[str, str], user: str | None
             db, u = mongo.user(user)
     except (KeyError, StopIteration):
         raise _unknown_user("mongodb", user, [u.name for d in mongo.databases.values() for u in d.users]) from None
-    return Login(u.name, secrets[f"mongodb.{db}.{u.name}"], db, u.access)
+    return Login(u.name, secrets[mongo.user_secret_id(db, u.name)], db, u.access)
 
 
 def mongo_uri(endpoints: Endpoints, login: Login, *, timeout_ms: int = 5000) -> str:
@@ -53,12 +53,12 @@ def mongo_uri(endpoints: Endpoints, login: Login, *, timeout_ms: int = 5000) -> 
 def postgres_login(spec: EnvironmentSpec, secrets: dict[str, str], user: str | None = None) -> Login:
     pg = _require(spec.services.postgres, "postgres")
     if user is None or user == pg.superuser.name:
-        return Login(pg.superuser.name, secrets["postgres.superuser"], "postgres", "admin")
+        return Login(pg.superuser.name, secrets[pg.superuser_secret_id], "postgres", "admin")
     try:
         db, u = pg.user(user)
     except KeyError:
         raise _unknown_user("postgres", user, [u.name for d in pg.databases.values() for u in d.users]) from None
-    return Login(u.name, secrets[f"postgres.{db}.{u.name}"], db, u.access)
+    return Login(u.name, secrets[pg.user_secret_id(db, u.name)], db, u.access)
 
 
 def postgres_uri(endpoints: Endpoints, login: Login, database: str | None = None, *, timeout_s: int = 5) -> str:
@@ -70,12 +70,12 @@ def postgres_uri(endpoints: Endpoints, login: Login, database: str | None = None
 def redis_login(spec: EnvironmentSpec, secrets: dict[str, str], user: str | None = None) -> Login:
     redis = _require(spec.services.redis, "redis")
     if user is None or user == redis.admin.name:
-        return Login(redis.admin.name, secrets["redis.admin"], None, "admin")
+        return Login(redis.admin.name, secrets[redis.admin_secret_id], None, "admin")
     try:
         u = redis.user(user)
     except KeyError:
         raise _unknown_user("redis", user, [u.name for u in redis.users]) from None
-    return Login(u.name, secrets[f"redis.users.{u.name}"], None, u.access)
+    return Login(u.name, secrets[redis.user_secret_id(u.name)], None, u.access)
 
 
 def redis_uri(endpoints: Endpoints, login: Login, db: int = 0) -> str:
@@ -83,17 +83,14 @@ def redis_uri(endpoints: Endpoints, login: Login, db: int = 0) -> str:
     return f"redis://{quote(login.user, safe='')}:{quote(login.password, safe='')}@{ep.host}:{ep.port}/{db}"
 
 
-SERVICES = ("mongodb", "postgres", "redis")
-
-
 def service_uri(service: str, spec: EnvironmentSpec, endpoints: Endpoints, secrets: dict[str, str], user: str | None) -> str:
-    if service == "mongodb":
-        return mongo_uri(endpoints, mongo_login(spec, secrets, user))
-    if service == "postgres":
-        return postgres_uri(endpoints, postgres_login(spec, secrets, user))
-    if service == "redis":
-        return redis_uri(endpoints, redis_login(spec, secrets, user))
-    raise UserError(f"no URI for service {service!r}", fix=f"use one of: {', '.join(SERVICES)}")
+    from .services import registered_services
+
+    stores = [s for s in registered_services() if s.store is not None]
+    for candidate in stores:
+        if candidate.name == service:
+            return candidate.store.uri(spec, endpoints, secrets, user)
+    raise UserError(f"no URI for service {service!r}", fix=f"use one of: {', '.join(s.name for s in stores)}")
 
 
 def _require(value, service: str):

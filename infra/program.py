@@ -2,6 +2,8 @@
 
 Stack outputs are the endpoints `datastack migrate/check --from-stack FILE` read from
 `pulumi stack output --json > FILE`: the same shape as the Docker engine's endpoints.json.
+Each store's first start makes only its administrator; `datastack migrate --from-stack FILE` then runs the
+stores' reconcilers, the one writer of users, roles and passwords for every engine.
 """
 
 from __future__ import annotations
@@ -9,9 +11,9 @@ from __future__ import annotations
 import pulumi
 import pulumi_docker as docker
 
-from datastack.engines.docker.definition import ENVIRONMENT_LABEL, container_definitions
-from datastack.engines.docker.jobs import mongo_init_job, postgres_init_job, standin_users_job
+from datastack.plan.definitions import ENVIRONMENT_LABEL, container_definitions
 from datastack.plan import containers
+from datastack.services import service_named
 
 from .components import (
     App, AppArgs, MongoExpress, MongoExpressArgs, MongoReplicaSet, MongoReplicaSetArgs, Postgres, PostgresArgs, Redis, RedisArgs,
@@ -33,7 +35,8 @@ def declare_environment(cfg: StackConfig, prefix: str | None = None) -> dict[str
     members = [d for d in defs.values() if d.role == "mongodb"]
     if members:
         standin = members[0].implementation == "secantus"
-        job = standin_users_job(spec, plan, cfg.secrets) if standin else mongo_init_job(spec, plan, cfg.secrets)
+        first_start = [s for s in plan.by_role("mongodb") if s.bootstrap]
+        job = service_named("mongodb").first_start_job(plan, first_start[0], cfg.secrets) if first_start else None
         single = standin or spec.services.mongodb.topology == "standalone"
         mongo = MongoReplicaSet(f"{env}-mongodb", MongoReplicaSetArgs(
             members=members, init_job=job, network=network, replica_set=None if single else spec.services.mongodb.replica_set_name))
@@ -42,19 +45,18 @@ def declare_environment(cfg: StackConfig, prefix: str | None = None) -> dict[str
         endpoints["mongodb"] = {"hosts": mongo.hosts[:1], "replica_set": None,
                                 "stand_in": standin, "testinfra_host": mongo.testinfra_host}
     if "postgres" in defs:
-        made["postgres"] = Postgres(f"{env}-postgres", PostgresArgs(
-            server=defs["postgres"], init_job=postgres_init_job(spec, plan, cfg.secrets), network=network))
+        made["postgres"] = Postgres(f"{env}-postgres", PostgresArgs(server=defs["postgres"], network=network))
         endpoints["postgres"] = made["postgres"].endpoint
     if "redis" in defs:
         made["redis"] = Redis(f"{env}-redis", RedisArgs(server=defs["redis"], network=network))
         endpoints["redis"] = made["redis"].endpoint
-    mongo_ready = [made["mongodb"].init] if "mongodb" in made else []
+    mongo_ready = [made["mongodb"].ready] if "mongodb" in made else []
     if "mongo_express" in defs:
         made["mongo_express"] = MongoExpress(f"{env}-mongo-express", MongoExpressArgs(
             server=defs["mongo_express"], network=network, after=mongo_ready))
         endpoints["mongo_express"] = {"url": made["mongo_express"].url, "testinfra_host": f"docker://{defs['mongo_express'].name}"}
     for d in (d for d in defs.values() if d.role == "app"):
-        stores = [*mongo_ready, *[made[s].init if s == "postgres" else made[s].container for s in ("postgres", "redis") if s in made]]
+        stores = [*mongo_ready, *[made[s].container for s in ("postgres", "redis") if s in made]]
         app = App(f"{env}-{d.service}", AppArgs(server=d, network=network, after=stores))
         made[d.service] = app
         endpoints["apps"][d.service.removeprefix("app-")] = {"url": app.url, "testinfra_host": f"docker://{d.name}"}

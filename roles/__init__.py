@@ -1,4 +1,4 @@
-"""Roles: one module per service, each turning the environment spec into plan entries.
+"""Roles: one folder per service (roles/<service>/), each holding that service's whole Python story.
 
-A role owns its service's story: defaults, templates (templates/<role>/) and checks (checks/).
+`roles/registry.py` lists them; the generic pipeline in datastack/ iterates that registry.
 """

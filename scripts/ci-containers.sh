@@ -2,7 +2,7 @@
 # CI: the `ci` environment in containers, end to end. Fails on the first error; always tears down.
 #   1. Docker engine (docker.io) installed and dockerd answering     scripts/install-docker.sh
 #   2. offline images built, or reused when their recipe is unchanged  datastack images build
-#   3. up with the Docker engine, migrate, check (testinfra via docker://)
+#   3. up with the Docker engine, migrate, check (testinfra via docker://); rotate every secret, migrate, check
 #   4. down --purge (also when a step failed), so the machine is left clean
 # Needs root (dockerd, debootstrap). Run from anywhere; uses the repository this script lives in.
 set -euo pipefail
@@ -51,4 +51,18 @@ step "datastack migrate --env $ENV again: nothing to do"
 timed "$DATASTACK" migrate --env "$ENV"
 
 step "datastack check --env $ENV"
+timed "$DATASTACK" check --env "$ENV"
+
+step "rotation: every generated secret changes (administrators included); migrate applies them"
+"$PWD/.venv/bin/python" - "$ENV" <<'PY'
+import json, secrets, sys
+from datastack.session import Session
+path = Session.open(sys.argv[1], None).state_dir / "secrets.json"
+path.write_text(json.dumps({key: secrets.token_hex(24) for key in json.loads(path.read_text())}))
+print(f"rotated {len(json.loads(path.read_text()))} secrets in {path}")
+PY
+timed "$DATASTACK" migrate --env "$ENV"
+step "up after rotation: only what carries a password at run time is recreated"
+timed "$DATASTACK" up --env "$ENV" --engine docker
+step "datastack check --env $ENV (the new passwords log in, wrong ones are refused)"
 timed "$DATASTACK" check --env "$ENV"

@@ -13,7 +13,7 @@ from .target import Target
 
 
 def mongo_schemas(target: Target) -> dict:
-    from datastack.migrate.mongodb.schema_file import load_schemas
+    from roles.mongodb.reconcile.schema_file import load_schemas
 
     return load_schemas(target.spec)
 

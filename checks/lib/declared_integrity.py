@@ -8,7 +8,7 @@ from .target import Target
 
 
 def _schemas(target: Target) -> dict:
-    from datastack.migrate.mongodb.schema_file import load_schemas
+    from roles.mongodb.reconcile.schema_file import load_schemas
 
     return load_schemas(target.spec) if target.spec.services.mongodb else {}
 
@@ -27,7 +27,7 @@ def _mongo_references(target: Target) -> list[tuple[str, Any]]:
 
 
 def _postgres_queries(target: Target) -> list[tuple[str, Any]]:
-    from datastack.migrate.postgres.critical_queries import load_declared_queries
+    from roles.postgres.reconcile.critical_queries import load_declared_queries
 
     pg = target.spec.services.postgres
     if pg is None:

@@ -1,6 +1,6 @@
 """MongoDB live state for the checks, and its comparison with the declared schema.
 
-Comparisons reuse the migrator's own (`datastack.migrate.mongodb.compare`), so `check` and `migrate`
+Comparisons reuse the migrator's own (`roles.mongodb.reconcile.compare`), so `check` and `migrate`
 can never disagree about what counts as drift. Messages name the database, collection, index and
 option, then the value found against the value declared.
 """
@@ -38,7 +38,7 @@ def reader_login(target: Target, database: str) -> Login:
 def live_collections(connections, target: Target, database: str) -> dict[str, Any]:
     """name -> LiveCollection with its indexes, read once per run."""
     def read():
-        from datastack.migrate.mongodb.live import LiveCollection, plain
+        from roles.mongodb.reconcile.live import LiveCollection, plain
 
         db = connections.mongo(reader_login(target, database))[database]
         found = {}
@@ -55,7 +55,7 @@ def live_collections(connections, target: Target, database: str) -> dict[str, An
 
 
 def collection_problems(database: str, name: str, declared, live) -> list[str]:
-    from datastack.migrate.mongodb.compare import shape_differences, validator_differences
+    from roles.mongodb.reconcile.compare import shape_differences, validator_differences
 
     where = f"{database}.{name}"
     if live is None:
@@ -82,7 +82,7 @@ def collection_problems(database: str, name: str, declared, live) -> list[str]:
 
 def index_problems(database: str, collection: str, declared, live_collection) -> tuple[list[str], bool]:
     """(problems, fixed_by_plain_migrate): what differs for one declared index."""
-    from datastack.migrate.mongodb.compare import COLLMOD_INDEX_OPTIONS, option_differences, same_keys
+    from roles.mongodb.reconcile.compare import COLLMOD_INDEX_OPTIONS, option_differences, same_keys
 
     where = f"{database}.{collection}"
     if live_collection is None:
@@ -105,7 +105,7 @@ def index_problems(database: str, collection: str, declared, live_collection) ->
 
 
 def undeclared_indexes(database: str, collection: str, declared, live_collection) -> list[str]:
-    from datastack.migrate.mongodb.compare import is_implicit_index, same_keys
+    from roles.mongodb.reconcile.compare import is_implicit_index, same_keys
 
     if live_collection is None:
         return []

@@ -25,7 +25,7 @@ from .target import Target
 FORMAT = 1  # bump when the snapshot's shape or normalisation changes: old caches stop matching
 REFERENCE_PREFIX = "_datastack_ref_"
 # Revisions import the shared column builders, so they are part of what a revision produces.
-SHARED_BUILDERS = PROJECT_ROOT / "datastack" / "migrate" / "postgres" / "columns.py"
+SHARED_BUILDERS = PROJECT_ROOT / "roles" / "postgres" / "reconcile" / "columns.py"
 
 
 def scripts_key(script_dir: Path, schema: str, extensions: list[str]) -> str:
@@ -86,7 +86,7 @@ def build_reference(target: Target, database: str, ledger: str) -> dict:
     """Create a scratch database, migrate it to head as `datastack migrate` would, snapshot it, drop it."""
     from psycopg import sql
 
-    from datastack.migrate.postgres.connect import connect
+    from roles.postgres.reconcile.connect import connect
 
     spec, endpoints, secrets = target.spec, target.endpoints, target.secrets()
     pg = spec.services.postgres
@@ -105,13 +105,13 @@ def build_reference(target: Target, database: str, ledger: str) -> dict:
 
 def _migrate_to_head(target: Target, database: str, scratch: str, owner: str) -> None:
     """The per-database part of `migrate_postgres` that shapes tables: schema, search path, extensions, Alembic."""
-    from datastack.migrate.postgres.alembic_runner import upgrade_database
-    from datastack.migrate.postgres.connect import connect, engine_for, open_sqlalchemy
-    from datastack.migrate.postgres.extensions import extension_steps
-    from datastack.migrate.postgres.privileges import schema_steps
-    from datastack.migrate.postgres.roles import search_path_steps
-    from datastack.migrate.postgres.settings import load_alembic_settings
-    from datastack.migrate.postgres.steps import run_steps
+    from roles.postgres.reconcile.alembic_runner import upgrade_database
+    from roles.postgres.reconcile.connect import connect, engine_for, open_sqlalchemy
+    from roles.postgres.reconcile.extensions import extension_steps
+    from roles.postgres.reconcile.privileges import schema_steps
+    from roles.postgres.reconcile.roles import search_path_steps
+    from roles.postgres.reconcile.settings import load_alembic_settings
+    from roles.postgres.reconcile.steps import run_steps
     from datastack.migrate.report import MigrateOptions, StoreReport
 
     spec, endpoints, secrets = target.spec, target.endpoints, target.secrets()

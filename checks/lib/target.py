@@ -77,11 +77,11 @@ class Target:
         s = self.spec.services
         ids = set()
         if s.mongodb:
-            ids |= {f"mongodb.{db}.{u.name}" for db, d in s.mongodb.databases.items() for u in d.users if u.access == "readonly"}
+            ids |= {s.mongodb.user_secret_id(db, u.name) for db, d in s.mongodb.databases.items() for u in d.users if u.access == "readonly"}
         if s.postgres:
-            ids |= {f"postgres.{db}.{u.name}" for db, d in s.postgres.databases.items() for u in d.users if u.access == "readonly"}
+            ids |= {s.postgres.user_secret_id(db, u.name) for db, d in s.postgres.databases.items() for u in d.users if u.access == "readonly"}
         if s.redis:
-            ids |= {f"redis.users.{u.name}" for u in s.redis.users if u.access == "readonly"}
+            ids |= {s.redis.user_secret_id(u.name) for u in s.redis.users if u.access == "readonly"}
         return ids
 
     def require_admin(self, what: str) -> None:

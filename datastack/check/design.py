@@ -33,7 +33,7 @@ def declared_design(spec: EnvironmentSpec) -> Design:
     design = Design()
     s = spec.services
     if s.mongodb:
-        from ..migrate.mongodb.schema_file import load_schemas
+        from roles.mongodb.reconcile.schema_file import load_schemas
 
         for db_name, schema in load_schemas(spec).items():
             db = MongoDatabaseDesign(db_name)

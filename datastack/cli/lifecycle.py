@@ -163,7 +163,9 @@ def register(app: typer.Typer) -> None:
             if svc["depends_on"]:
                 console.print(f"  after: {', '.join(svc['depends_on'])}")
             for step in svc["bootstrap"]:
-                console.print(f"  bootstrap: {step['action']} {escape(step['target'])}")
+                console.print(f"  first start: {step['action']} {escape(step['target'])}")
+            if svc["reconcile_logins"]:
+                console.print("  after start: its reconciler makes the declared users, roles and passwords")
 
     @app.command()
     @handle_errors

@@ -56,24 +56,21 @@ def status(env: EnvOption = None, spec: SpecOption = None, as_json: JsonOption =
 def down(to: Annotated[str, typer.Option("--to", help="roll back until this revision (MongoDB: NNNN; PostgreSQL: revision or 'base')")],
          env: EnvOption = None, spec: SpecOption = None, as_json: JsonOption = False,
          database: Annotated[Optional[str], typer.Option(help="database to roll back (default: the only one)")] = None,
-         store: Annotated[str, typer.Option(help="mongodb | postgres")] = "mongodb"):
+         store: Annotated[str, typer.Option(help="a store with versioned migrations (mongodb)")] = "mongodb"):
     """Roll a database back to an earlier revision."""
+    from ..services import registered_services
+
     session = Session.open(env, spec)
     options = MigrateOptions(progress=say)
-    if store == "mongodb":
-        from ..migrate.mongodb import mongodb_down
-
-        databases = list(session.spec.services.mongodb.databases) if session.spec.services.mongodb else []
-        report = mongodb_down(session.spec, session.endpoints(), session.secrets(), _one(database, databases, store), to, options)
-    elif store == "postgres":
-        from ..migrate import postgres as pg
-
-        if not hasattr(pg, "postgres_down"):
-            raise UserError("PostgreSQL roll-back is not available in this build", fix="use alembic downgrade")
-        databases = list(session.spec.services.postgres.databases) if session.spec.services.postgres else []
-        report = pg.postgres_down(session.spec, session.endpoints(), session.secrets(), _one(database, databases, store), to, options)
-    else:
-        raise UserError(f"unknown store {store!r} for down", fix="use mongodb or postgres")
+    can_roll_back = [s for s in registered_services() if s.store is not None and s.store.roll_back is not None]
+    service = next((s for s in can_roll_back if s.name == store), None)
+    if service is None:
+        raise UserError(f"store {store!r} cannot roll back here",
+                        fix=f"use one of: {', '.join(s.name for s in can_roll_back)} (PostgreSQL: alembic downgrade)")
+    section = session.spec.services.sections().get(service.spec_key or service.name)
+    databases = list(getattr(section, "databases", None) or {})
+    report = service.store.roll_back(session.spec, session.endpoints(), session.secrets(),
+                                     _one(database, databases, store), to, options)
     show_reports([report], as_json, dry_run=False)
 
 

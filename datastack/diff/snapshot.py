@@ -37,7 +37,7 @@ def _mongodb(spec, endpoints, secrets) -> dict[str, Any]:
     from pymongo import MongoClient
     from pymongo.errors import PyMongoError
 
-    from ..migrate.mongodb.live import plain
+    from roles.mongodb.reconcile.live import plain
 
     client = MongoClient(mongo_uri(endpoints, mongo_login(spec, secrets)), appname="datastack-diff")
     try:
@@ -73,7 +73,7 @@ def _postgres(spec, endpoints, secrets) -> dict[str, Any]:
     from checks.lib.pg_catalog_snapshot import catalog_snapshot
     from checks.lib.postgres import alembic_revision
 
-    from ..migrate.postgres.settings import load_alembic_settings
+    from roles.postgres.reconcile.settings import load_alembic_settings
 
     ledger = load_alembic_settings().version_table
     login = postgres_login(spec, secrets)

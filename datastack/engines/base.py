@@ -1,11 +1,13 @@
-"""What every engine shares: its constructor's inputs and the status it reports per service."""
+"""What every engine shares: its constructor's inputs, the methods it implements, the status it reports."""
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..plan.model import Plan
+from ..endpoints import Endpoints
+from ..plan.model import Plan, ServicePlan
 from ..spec import EnvironmentSpec
 
 
@@ -21,8 +23,8 @@ class ServiceState:
     notes: list[str]
 
 
-class Engine:
-    """An engine runs a plan; it never decides what to run. Subclasses: up(endpoints), down(purge), status()."""
+class Engine(ABC):
+    """An engine runs a plan; it never decides what to run, and never looks at a service's role."""
 
     name = "engine"
 
@@ -32,3 +34,23 @@ class Engine:
         self.secrets = secrets
         self.say = say
         self.state_dir = Path(plan.state_dir)
+
+    @abstractmethod
+    def up(self, endpoints: Endpoints) -> dict[str, str]:
+        """Bring every service to its planned state; {service: unchanged|started|restarted}."""
+
+    @abstractmethod
+    def down(self, purge: bool = False) -> list[str]:
+        """Stop every service (data kept unless purge); the names of those that were running."""
+
+    @abstractmethod
+    def status(self) -> list["ServiceState"]:
+        """What runs, and whether its configuration is current."""
+
+    def reconcile_logins(self, svc: ServicePlan, endpoints: Endpoints) -> None:
+        """After a store (re)started: its reconciler makes every user, role and password the spec declares —
+        the same code `datastack migrate` runs, so there is one writer of logins per store."""
+        from ..migrate.report import MigrateOptions
+        from ..services import store_of
+
+        store_of(svc.role).reconcile_logins(self.spec, endpoints, self.secrets, MigrateOptions(progress=self.say))

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from . import containers
-from .model import RenderedFile
+from .model import RenderedFile, ServicePlan
 from .render import render_template
 from .toolchain import Toolchain
 
@@ -45,13 +45,34 @@ class Layout:
         return Path(containers.POSTGRES_SOCKET_DIR if containers.service_role(service) == "postgres" else "/run/datastack")
 
 
-@dataclass(frozen=True)
+if TYPE_CHECKING:
+    from ..endpoints import Endpoints
+    from ..spec import EnvironmentSpec
+
+
+@dataclass
 class PlanContext:
     layout: Layout
     toolchain: Toolchain
     secrets: dict[str, str]
+    spec: "EnvironmentSpec | None" = None
+    planned: list[ServicePlan] = field(default_factory=list)  # what the services before this one planned
+    notes: list[str] = field(default_factory=list)
 
-    def file(self, service: str, name: str, template: str, *, mode: int = 0o644, secret: bool = False, **values) -> RenderedFile:
-        path = self.layout.conf_dir(service) / name
+    def planned_role(self, role: str) -> list[ServicePlan]:
+        return [s for s in self.planned if s.role == role]
+
+    @property
+    def endpoints(self) -> "Endpoints":
+        """Where the services planned so far answer on this machine (what later services connect to)."""
+        from .addresses import planned_endpoints
+
+        standin = any(s.implementation == "secantus" for s in self.planned)
+        return planned_endpoints(self.spec, self.layout.target, mongo_standin=standin)
+
+    def file(self, service: str, name: str, template: str, *, mode: int = 0o644, secret: bool = False,
+             first_start_only: bool = False, directory: Path | None = None, **values) -> RenderedFile:
+        path = (directory or self.layout.conf_dir(service)) / name
         content = render_template(template, service=service, **values)
-        return RenderedFile(path=str(path), template=template, content=content, mode=0o600 if secret and mode == 0o644 else mode, secret=secret)
+        return RenderedFile(path=str(path), template=template, content=content, mode=0o600 if secret and mode == 0o644 else mode,
+                            secret=secret, first_start_only=first_start_only)

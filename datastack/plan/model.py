@@ -20,6 +20,11 @@ class RenderedFile(BaseModel):
     content: str
     mode: int = 0o644
     secret: bool = Field(default=False, description="holds a secret: written 0600 (keyFile 0400), masked in output")
+    first_start_only: bool = Field(
+        default=False,
+        description="read only by the first start (initdb's password, Redis' first ACL file): written when absent, "
+                    "never part of the config hash, so rotating the secret in it restarts nothing",
+    )
 
 
 class Probe(BaseModel):
@@ -30,17 +35,17 @@ class Probe(BaseModel):
     port: int
     path: str = "/"
     timeout_s: float = 30.0
+    login_user: str | None = Field(default=None, description="user the probe logs in as, when its protocol needs one")
+    login_secret_id: str | None = Field(default=None, description="secret id of that user's password (never the value)")
 
 
 class BootstrapStep(BaseModel):
-    """Something done once after the first start, e.g. creating users. Params name secret ids, never values."""
+    """A first-start step: only what cannot be done later (the first administrator, initiating a replica set).
 
-    action: Literal[
-        "mongo_initiate_replica_set",
-        "mongo_create_user",
-        "postgres_create_role",
-        "postgres_create_database",
-    ]
+    Run once by the service's own executor (its registry entry's `first_start`); every other user, role and
+    password belongs to the store's reconciler. Params name secret ids, never values."""
+
+    action: str = Field(description="the kind of step, e.g. mongo_initiate_replica_set, mongo_create_admin")
     target: str
     params: dict[str, Any] = Field(default_factory=dict)
 
@@ -55,7 +60,7 @@ class InitStep(BaseModel):
 
 class ServicePlan(BaseModel):
     name: str = Field(description="unique within the plan, e.g. 'postgres' or 'mongodb-1'")
-    role: Literal["mongodb", "postgres", "redis", "mongo_express", "app"]
+    role: str = Field(description="the registered service this belongs to (roles/<role>/)")
     implementation: str = Field(description="what actually runs: mongod, secantus (stand-in), postgres, ...")
     image: str | None = Field(default=None, description="container image for container engines")
     command: list[str]
@@ -76,12 +81,17 @@ class ServicePlan(BaseModel):
         default=None,
         description="private first boot without auth (its '{port}' is a throwaway port) for servers with no localhost exception",
     )
-    bootstrap: list[BootstrapStep] = Field(default_factory=list)
+    bootstrap: list[BootstrapStep] = Field(default_factory=list, description="first-start steps, run once")
+    reconcile_logins: bool = Field(
+        default=False,
+        description="once this service (re)starts, the engine runs its store's reconciler for users, roles and passwords",
+    )
     notes: list[str] = Field(default_factory=list)
 
     def config_hash(self) -> str:
         """Changes exactly when what runs changes: the engines restart on a new hash, not otherwise."""
         material = self.model_dump(include={"command", "environment", "files", "ports", "bind", "run_as", "image"})
+        material["files"] = [f for f, kept in zip(material["files"], self.files) if not kept.first_start_only]
         return hashlib.sha256(json.dumps(material, sort_keys=True).encode()).hexdigest()[:16]
 
 

@@ -1,7 +1,21 @@
-"""The environment spec: models, loading with readable errors, and secret resolution."""
+"""The environment spec: models, loading with readable errors, and secret resolution.
 
-from .environment import ENVIRONMENT_NAMES, EnvironmentSpec, Services
-from .load import load_environment, load_spec_file
-from .secrets import MASK, SecretStore
+Names are resolved on first use: a service's spec model (roles/<service>/spec.py) imports
+`datastack.spec.common` without pulling in the whole environment model, which imports it back.
+"""
 
-__all__ = ["ENVIRONMENT_NAMES", "EnvironmentSpec", "Services", "load_environment", "load_spec_file", "MASK", "SecretStore"]
+from importlib import import_module
+
+_WHERE = {
+    "ENVIRONMENT_NAMES": "environment", "EnvironmentSpec": "environment", "Services": "environment",
+    "load_environment": "load", "load_spec_file": "load",
+    "MASK": "secrets", "SecretStore": "secrets",
+}
+
+__all__ = list(_WHERE)
+
+
+def __getattr__(name: str):
+    if name not in _WHERE:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(import_module(f"{__name__}.{_WHERE[name]}"), name)

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from .common import BindAddress, Credential, Identifier, Port, Strict
+from .common import BindAddress, Credential, Identifier, Port, SecretId, Strict
 from .validators import ImageReference, MongoDatabaseName, MongoUserName, PostgresDatabaseName, PostgresRoleName
 from .validators import RedisUserName, Version
 
@@ -18,6 +18,13 @@ class MongoExpressSpec(Strict):
     bind: BindAddress = "127.0.0.1"
     basic_auth: Credential | None = Credential(name="admin")
     database: MongoDatabaseName | None = Field(default=None, description="database it shows; all when empty")
+
+    @property
+    def basic_auth_secret_id(self) -> SecretId:
+        return SecretId.of("mongo_express", "basic_auth")
+
+    def secret_refs(self) -> list[tuple[SecretId, str]]:
+        return [(self.basic_auth_secret_id, self.basic_auth.password)] if self.basic_auth else []
 
 
 class AppUses(Strict):

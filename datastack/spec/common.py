@@ -38,6 +38,15 @@ BindAddress = Annotated[BindIP, Field(description="IP address to listen on; 127.
 Access = Literal["admin", "owner", "app", "readonly"]
 
 
+class SecretId(str):
+    """Where a secret is stored and looked up ('postgres.algo_trading.algo_trading_app'); built by the spec models
+    (`PostgresSpec.user_secret_id(...)`, `MongoSpec.admin_secret_id`, ...), never typed by hand."""
+
+    @classmethod
+    def of(cls, *parts: str) -> "SecretId":
+        return cls(".".join(parts))
+
+
 class Credential(Strict):
     name: LoginName = Field(description="user name")
     password: SecretRef = Field(default=GENERATE, description="secret reference for the password")

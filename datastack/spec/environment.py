@@ -5,14 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, Field, model_validator
+from pydantic import AfterValidator, ConfigDict, Field, model_validator
 
 from .apps import AppSpec, MongoExpressSpec
 from .checks import ChecksSpec
 from .common import GENERATE, Strict
-from .mongodb import MongoSpec
-from .postgres import PostgresSpec
-from .redis import RedisSpec
+from roles.mongodb.spec import MongoSpec
+from roles.postgres.spec import PostgresSpec
+from roles.redis.spec import RedisSpec
 from .validators import FreeText, check_state_dir
 
 ENVIRONMENT_NAMES = ("local", "ci", "dev", "staging", "prod")
@@ -22,11 +22,33 @@ LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
 class Services(Strict):
+    """The built-in services are fields; a service registered later (roles/registry.py) brings its own spec model,
+    and its section is validated with it. Any other key is an error naming the registered services."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+
     mongodb: MongoSpec | None = None
     postgres: PostgresSpec | None = None
     redis: RedisSpec | None = None
     mongo_express: MongoExpressSpec | None = None
     apps: list[AppSpec] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _registered_sections(self):
+        from ..services import registered_services
+
+        models = {s.spec_key or s.name: s.spec_model for s in registered_services() if s.spec_model is not None}
+        for key, value in (self.__pydantic_extra__ or {}).items():
+            if key not in models:
+                known = sorted({*type(self).model_fields, *models})
+                raise ValueError(f"unknown service {key!r}; fix: use one of: {', '.join(known)}")
+            self.__pydantic_extra__[key] = models[key].model_validate(value)
+        return self
+
+    def sections(self) -> dict[str, object]:
+        """Every declared section, built-in or registered, by its key."""
+        built_in = {name: getattr(self, name) for name in type(self).model_fields}
+        return {k: v for k, v in {**built_in, **(self.__pydantic_extra__ or {})}.items() if v}
 
 
 class EnvironmentSpec(Strict):
@@ -130,30 +152,13 @@ class EnvironmentSpec(Strict):
         if s.mongo_express and s.mongo_express.enabled:
             ports.append(("mongo_express", s.mongo_express.port))
         ports += [(f"app {a.name}", a.port) for a in s.apps]
+        ports += [(key, section.port) for key, section in (s.__pydantic_extra__ or {}).items() if hasattr(section, "port")]
         return ports
 
     def secret_refs(self) -> list[tuple[str, str]]:
         """(secret id, reference) for every password in the spec; the id names its place."""
-        s = self.services
         refs: list[tuple[str, str]] = []
-        if s.mongodb:
-            refs.append(("mongodb.admin", s.mongodb.admin.password))
-            if s.mongodb.topology == "replica_set":
-                refs.append(("mongodb.keyfile", s.mongodb.keyfile))
-            for db, spec in s.mongodb.databases.items():
-                refs += [(f"mongodb.{db}.{u.name}", u.password) for u in spec.users]
-        if s.postgres:
-            refs.append(("postgres.superuser", s.postgres.superuser.password))
-            for db, spec in s.postgres.databases.items():
-                refs += [(f"postgres.{db}.{u.name}", u.password) for u in spec.users]
-        if s.redis:
-            refs.append(("redis.admin", s.redis.admin.password))
-            refs += [(redis_user_secret_id(u.name), u.password) for u in s.redis.users]
-        if s.mongo_express and s.mongo_express.basic_auth:
-            refs.append(("mongo_express.basic_auth", s.mongo_express.basic_auth.password))
+        for section in self.services.sections().values():
+            if hasattr(section, "secret_refs"):
+                refs += section.secret_refs()
         return refs
-
-
-def redis_user_secret_id(name: str) -> str:
-    """Redis users live under their own namespace, so a user named 'admin' cannot share redis.admin's secret."""
-    return f"redis.users.{name}"

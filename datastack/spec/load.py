@@ -178,31 +178,13 @@ def check_referenced_paths(spec: EnvironmentSpec, path: Path) -> None:
 CROSS_CHECKS.append(check_referenced_paths)
 
 
-def check_mongodb_schemas(spec: EnvironmentSpec, path: Path) -> None:
-    """MongoDB schema files parse, and every granted role exists (imported lazily: no pymongo at load)."""
-    from ..migrate.mongodb.schema_file import check_schemas
+def check_declared_services(spec: EnvironmentSpec, path: Path) -> None:
+    """Each declared service's own load-time checks (schema files parse, Alembic directories have one head, ...)."""
+    from ..services import declared_services
 
-    check_schemas(spec, path)
-
-
-CROSS_CHECKS.append(check_mongodb_schemas)
-
-
-def check_postgres_alembic(spec: EnvironmentSpec, path: Path) -> None:
-    """Each Alembic directory exists, is a script directory and has one head (alembic imported lazily)."""
-    from ..migrate.postgres.spec_checks import check_alembic_scripts
-
-    check_alembic_scripts(spec, path)
+    for service in declared_services(spec):
+        if service.check_spec is not None:
+            service.check_spec(spec, path)
 
 
-CROSS_CHECKS.append(check_postgres_alembic)
-
-
-def check_postgres_critical_queries(spec: EnvironmentSpec, path: Path) -> None:
-    """Critical queries beside the Alembic scripts name tables and indexes those scripts create."""
-    from ..migrate.postgres.critical_queries import check_critical_queries
-
-    check_critical_queries(spec, path)
-
-
-CROSS_CHECKS.append(check_postgres_critical_queries)
+CROSS_CHECKS.append(check_declared_services)

@@ -2,6 +2,8 @@
 # Write the container's redis.conf (mode 0600: it may hold the default user's password), then run redis.
 # Why a file and not --requirepass: argv is visible to every process (`ps`), the config file is not.
 set -eu
+# What redis writes itself (ACL SAVE rewrites the ACL file of password digests) stays private to it.
+umask 077
 
 password=${REDIS_PASSWORD:-}
 if [ -n "${REDIS_PASSWORD_FILE:-}" ]; then

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pulumi
 import pulumi_docker as docker
 
-from datastack.engines.docker.definition import ContainerDefinition
+from datastack.plan.definitions import ContainerDefinition
 
 from .containers import image, service_container, volume
 

@@ -1,4 +1,4 @@
-"""Map the shared container definitions (datastack.engines.docker.definition) onto pulumi-docker resources.
+"""Map the shared container definitions (datastack.plan.definitions) onto pulumi-docker resources.
 
 The Docker engine maps the very same definitions onto the docker SDK; tests/unit/infra/test_parity.py
 compares both sides. Secrets (secret env values, secret file contents) become Pulumi secrets.
@@ -9,14 +9,14 @@ from __future__ import annotations
 import pulumi
 import pulumi_docker as docker
 
-from datastack.engines.docker.definition import (
+from datastack.plan.definitions import (
     HEALTH_INTERVAL_S,
     HEALTH_RETRIES,
     HEALTH_TIMEOUT_S,
     ContainerDefinition,
     DeliveredFile,
 )
-from datastack.engines.docker.jobs import JobDefinition
+from datastack.plan.definitions import JobDefinition
 
 JOB_RESTART = "no"  # a one-shot job runs to completion once per (re)creation
 

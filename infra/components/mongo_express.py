@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_docker as docker
 
-from datastack.engines.docker.definition import ContainerDefinition
+from datastack.plan.definitions import ContainerDefinition
 
 from .base import WebServiceComponent
 

@@ -1,6 +1,7 @@
 """MongoReplicaSet: N mongod members with --replSet and a shared keyFile (0400, owned by mongodb), then a
-one-shot job that initiates the set, waits for PRIMARY and creates the users. With the offline images it is
-the single-node stand-in (declared `standalone`), and the job only creates the users."""
+one-shot job that initiates the set, waits for PRIMARY and creates the administrator. With the offline images
+it is the single-node stand-in, whose image makes its administrator itself: no job. Database users are the
+reconciler's (`datastack migrate --from-stack`)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_docker as docker
 
-from datastack.engines.docker.definition import ContainerDefinition
-from datastack.engines.docker.jobs import JobDefinition
+from datastack.plan.definitions import ContainerDefinition, JobDefinition
 
 from .base import ServiceComponent, published
 from .containers import job_container
@@ -19,7 +19,7 @@ from .containers import job_container
 @dataclass
 class MongoReplicaSetArgs:
     members: list[ContainerDefinition]
-    init_job: JobDefinition
+    init_job: JobDefinition | None  # None: the image makes its administrator itself
     network: docker.Network
     replica_set: str | None  # None: a single node (standalone or the stand-in)
 
@@ -29,7 +29,8 @@ class MongoReplicaSet(ServiceComponent):
         super().__init__("datastack:index:MongoReplicaSet", name, opts)
         # Members start together; the set is formed by the job once all of them answer.
         self.members = [self.server(m, args.network, child_name=m.service) for m in args.members]
-        self.init = job_container(f"{name}-init", args.init_job, args.network, self.child(self.members))
+        self.init = job_container(f"{name}-init", args.init_job, args.network, self.child(self.members)) if args.init_job else None
+        self.ready = self.init or self.members[-1]  # what depends on MongoDB waits for this
         self.hosts = [host for m in args.members for host in published(m)]
         self.replica_set = args.replica_set
         self.testinfra_host = f"docker://{args.members[0].name}"

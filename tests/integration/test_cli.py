@@ -53,5 +53,6 @@ def test_secret_files_are_private_on_disk(local_env):
 
     state = Path(local_env.spec.state_dir)
     assert stat.S_IMODE((state / "secrets.json").stat().st_mode) == 0o600
-    assert stat.S_IMODE((state / "redis" / "conf" / "users.acl").stat().st_mode) == 0o600
+    # Redis' ACL file lives in its data directory: Redis rewrites it (ACL SAVE) and must keep it 0600.
+    assert stat.S_IMODE((state / "redis" / "data" / "users.acl").stat().st_mode) == 0o600
     assert stat.S_IMODE((state / "app-reference" / "conf" / "app.env").stat().st_mode) == 0o600

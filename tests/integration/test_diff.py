@@ -37,9 +37,9 @@ def diff(a, b, *extra: str) -> subprocess.CompletedProcess:
 def alembic_one_back(env, database: str) -> None:
     from alembic import command
 
-    from datastack.migrate.postgres.alembic_runner import alembic_config, alembic_options
-    from datastack.migrate.postgres.connect import engine_for
-    from datastack.migrate.postgres.settings import load_alembic_settings
+    from roles.postgres.reconcile.alembic_runner import alembic_config, alembic_options
+    from roles.postgres.reconcile.connect import engine_for
+    from roles.postgres.reconcile.settings import load_alembic_settings
     from datastack.paths import PROJECT_ROOT
 
     db = env.spec.services.postgres.databases[database]

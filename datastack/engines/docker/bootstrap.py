@@ -1,21 +1,18 @@
-"""Bootstrap a freshly created container: database users and roles, replica set initiation.
+"""A freshly created container's first start: its service's one-shot job, when its plan has first-start steps.
 
-Run after every (re)creation: the steps create or update, so a recreated container over an existing
-volume converges too. The stand-in and PostgreSQL are reached through their published loopback port as
-the admin the image created at first start; a real mongod replica set is initiated by a one-shot job
-container inside the first member's network namespace, where the localhost exception applies
-(the same job the Pulumi program declares).
+Most images make their first administrator themselves (POSTGRES_PASSWORD_FILE, MONGO_INITDB_ROOT_*, the ACL
+file), so their plans carry no steps; a real mongod replica set is initiated by a job container inside the first
+member's network namespace, where the localhost exception applies (the same job the Pulumi program declares).
+Every other login is the store reconciler's, run by the engine afterwards.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ...bootstrap.mongodb import create_or_update_user
-from ...bootstrap.postgres import run_postgres_bootstrap
 from ...errors import RuntimeFailure
-from .definition import ContainerDefinition
-from .jobs import mongo_init_job
+from ...plan.definitions import JobDefinition
+from ...services import service_named
 
 if TYPE_CHECKING:
     from .engine import DockerEngine
@@ -23,38 +20,18 @@ if TYPE_CHECKING:
 JOB_TIMEOUT_S = 120
 
 
-def bootstrap_service(engine: "DockerEngine", d: ContainerDefinition) -> None:
-    svc = engine.plan.service(d.service)
+def first_start(engine: "DockerEngine", service: str) -> None:
+    svc = engine.plan.service(service)
     if not svc.bootstrap:
         return
-    if svc.role == "postgres":
-        pg = engine.spec.services.postgres
-        run_postgres_bootstrap("127.0.0.1", svc.ports[0], pg.superuser.name, engine.secrets["postgres.superuser"],
-                               svc.bootstrap, engine.secrets, say=engine.say)
-    elif svc.implementation == "secantus":
-        _mongo_users_as_admin(engine, svc.ports[0], svc.bootstrap)
-    elif svc.role == "mongodb":
-        _run_job(engine, mongo_init_job(engine.spec, engine.plan, engine.secrets))
+    make_job = service_named(svc.role).first_start_job
+    if make_job is None:
+        raise RuntimeFailure(f"{service}: its plan has first-start steps but its service declares no container job",
+                             fix=f"give roles/{svc.role}/ a first_start_job in its registry entry")
+    _run_job(engine, make_job(engine.plan, svc, engine.secrets))
 
 
-def _mongo_users_as_admin(engine: "DockerEngine", port: int, steps) -> None:
-    import pymongo
-
-    mongo = engine.spec.services.mongodb
-    client = pymongo.MongoClient(host="127.0.0.1", port=port, directConnection=True, username=mongo.admin.name,
-                                 password=engine.secrets["mongodb.admin"], authSource="admin",
-                                 serverSelectionTimeoutMS=5000)
-    try:
-        for step in steps:
-            if step.action == "mongo_create_user":
-                p = step.params
-                create_or_update_user(client, p["db"], p["user"], engine.secrets[p["secret_id"]], p["roles"])
-                engine.say(f"user {step.target} ready")
-    finally:
-        client.close()
-
-
-def _run_job(engine: "DockerEngine", job) -> None:
+def _run_job(engine: "DockerEngine", job: JobDefinition) -> None:
     """Run a one-shot container to completion; its exit code decides, its log explains."""
     from .runtime import remove_container
 

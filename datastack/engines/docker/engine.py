@@ -17,8 +17,8 @@ from ...plan.model import Plan
 from ...probes import tcp_open, wait_until_ready
 from ...spec import EnvironmentSpec
 from ..base import Engine, ServiceState
-from .bootstrap import bootstrap_service
-from .definition import ENVIRONMENT_LABEL, ContainerDefinition, container_definitions
+from .bootstrap import first_start
+from ...plan.definitions import ENVIRONMENT_LABEL, ContainerDefinition, container_definitions
 from .files import files_archive
 from .images import ensure_images
 from .runtime import create_container, find_container, health_of, remove_container, wait_healthy
@@ -54,19 +54,20 @@ class DockerEngine(Engine):
         created_network = self._ensure_network()
         outcome: dict[str, str] = {}
         created: list[ContainerDefinition] = []
+        published = self._endpoints(endpoints)
         try:
             for definition in self.definitions:
-                outcome[definition.service] = self._converge(definition, created)
+                outcome[definition.service] = self._converge(definition, created, published)
         except BaseException:
             for definition in reversed(created):
                 remove_container(self.client, definition.name)
             if created_network:
                 self._remove_network()
             raise
-        self._endpoints(endpoints).save(self.state_dir / "endpoints.json")
+        published.save(self.state_dir / "endpoints.json")
         return outcome
 
-    def _converge(self, d: ContainerDefinition, created: list[ContainerDefinition]) -> str:
+    def _converge(self, d: ContainerDefinition, created: list[ContainerDefinition], endpoints: Endpoints) -> str:
         existing = find_container(self.client, d.name)
         verb = "started"
         if existing is not None:
@@ -86,18 +87,16 @@ class DockerEngine(Engine):
             container.put_archive("/", files_archive(d.files))
         container.start()
         wait_healthy(container, d, say=self.say)
-        probe = self.plan.service(d.service).readiness
-        user, secret = self._probe_login(d)
-        wait_until_ready(probe, d.service, secret=secret, user=user,
+        svc = self.plan.service(d.service)
+        probe = svc.readiness
+        secret = self.secrets.get(probe.login_secret_id) if probe.login_secret_id else None
+        wait_until_ready(probe, d.service, secret=secret, user=probe.login_user,
                          log_tail=lambda: container.logs(tail=5).decode(errors="replace"))
         self.say(f"{d.service}: healthy on 127.0.0.1:{probe.port} in {time.monotonic() - started:.1f}s ({container.short_id})")
-        bootstrap_service(self, d)
+        first_start(self, d.service)
+        if svc.reconcile_logins:
+            self.reconcile_logins(svc, endpoints)
         return verb
-
-    def _probe_login(self, d: ContainerDefinition) -> tuple[str | None, str | None]:
-        if d.role == "postgres":
-            return self.spec.services.postgres.superuser.name, self.secrets["postgres.superuser"]
-        return None, None
 
     def _ensure_network(self) -> bool:
         if self.client.networks.list(names=[self.network]):

@@ -11,7 +11,7 @@ import io
 import tarfile
 from pathlib import PurePosixPath
 
-from .definition import DeliveredFile
+from ...plan.definitions import DeliveredFile
 
 
 def files_archive(files: list[DeliveredFile]) -> bytes:

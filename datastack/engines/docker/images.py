@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ...errors import UserError
-from .definition import ContainerDefinition
+from ...plan.definitions import ContainerDefinition
 
 
 def ensure_images(client, definitions: list[ContainerDefinition], say) -> None:

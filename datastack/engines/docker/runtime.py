@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 from ...errors import RuntimeFailure
-from .definition import HEALTH_INTERVAL_S, HEALTH_RETRIES, HEALTH_TIMEOUT_S, ContainerDefinition
+from ...plan.definitions import HEALTH_INTERVAL_S, HEALTH_RETRIES, HEALTH_TIMEOUT_S, ContainerDefinition
 
 NANOSECONDS = 1_000_000_000
 PROGRESS_EVERY_S = 5.0

@@ -1,7 +1,8 @@
 """The local engine: every service of a plan as a process under <state_dir>/<service>/.
 
 `up` is idempotent: a service whose config hash is unchanged and whose process is alive is left
-alone; a changed one is restarted; a new one is initialised, started, awaited and bootstrapped.
+alone; a changed one is restarted; a new one is initialised, started, awaited, given its first
+administrator (first-start steps), then its store's reconciler makes every other login.
 A failed `up` stops whatever it started itself, so nothing is left half-running.
 """
 
@@ -16,12 +17,11 @@ import time
 from pathlib import Path
 
 from ..base import Engine, ServiceState
-from ...bootstrap.mongodb import run_mongo_bootstrap, wait_for_members
-from ...bootstrap.postgres import run_postgres_bootstrap
 from ...endpoints import Endpoints
 from ...errors import DatastackError, RuntimeFailure, UserError
 from ...plan.model import Plan, RenderedFile, ServicePlan
 from ...probes import tcp_open, wait_until_ready
+from ...services import service_named
 from ...spec import EnvironmentSpec
 from ...state_dir import check_purgeable
 from .process import Record, is_alive, proc_exe, proc_stat, run_as_kwargs, start_process, stop_process, tail
@@ -83,7 +83,7 @@ class LocalEngine(Engine):
         started_now: list[ServicePlan] = []
         try:
             for svc in self.plan.services:
-                outcome[svc.name] = self._converge(svc, started_now)
+                outcome[svc.name] = self._converge(svc, started_now, endpoints)
         except BaseException:
             for svc in reversed(started_now):
                 self._stop(svc)
@@ -91,7 +91,7 @@ class LocalEngine(Engine):
         endpoints.save(self.state_dir / "endpoints.json")
         return outcome
 
-    def _converge(self, svc: ServicePlan, started_now: list[ServicePlan]) -> str:
+    def _converge(self, svc: ServicePlan, started_now: list[ServicePlan], endpoints: Endpoints) -> str:
         changed_files = self._write_files(svc)
         self._stop_first_boot(svc)
         record = Record.read(self.record_path(svc))
@@ -108,13 +108,15 @@ class LocalEngine(Engine):
         data = Path(svc.data_dir) if svc.data_dir else None
         if svc.init and data and not (data / "PG_VERSION").exists():
             self._init(svc)
-        needs_bootstrap = bool(svc.bootstrap) and not (self.service_dir(svc) / BOOTSTRAPPED).exists()
-        if needs_bootstrap and svc.bootstrap_command:
+        first_start = bool(svc.bootstrap) and not (self.service_dir(svc) / BOOTSTRAPPED).exists()
+        if first_start and svc.bootstrap_command:
             self._first_boot(svc)
         self._start(svc)
         started_now.append(svc)
-        if needs_bootstrap and not svc.bootstrap_command:
-            self._bootstrap(svc)
+        if first_start and not svc.bootstrap_command:
+            self._first_start(svc, svc.ports[0])
+        if svc.reconcile_logins:
+            self.reconcile_logins(svc, endpoints)
         return verb
 
     def _write_files(self, svc: ServicePlan) -> bool:
@@ -131,6 +133,10 @@ class LocalEngine(Engine):
                 own_tree(base / sub, uid, gid)
         changed = False
         for f in svc.files:
+            if f.first_start_only:
+                if not Path(f.path).exists():  # afterwards the server owns it (or never reads it again)
+                    write_rendered(f, uid, gid)
+                continue
             changed |= write_rendered(f, uid, gid)
         return changed
 
@@ -176,36 +182,23 @@ class LocalEngine(Engine):
         return proc
 
     def _probe_login(self, svc: ServicePlan) -> tuple[str | None, str | None]:
-        if svc.role == "postgres":
-            return self.spec.services.postgres.superuser.name, self.secrets["postgres.superuser"]
-        return None, None
+        probe = svc.readiness
+        return probe.login_user, self.secrets.get(probe.login_secret_id) if probe.login_secret_id else None
 
     def _first_boot(self, svc: ServicePlan) -> None:
-        """Servers without a localhost exception: create users on a private port, without auth, then stop."""
+        """Servers without a localhost exception: the first administrator on a private port, without auth, then stop."""
         port = free_port()
         command = [part.replace("{port}", str(port)) for part in svc.bootstrap_command]
-        self.say(f"{svc.name}: first boot without auth on 127.0.0.1:{port} (private) to create users")
+        self.say(f"{svc.name}: first boot without auth on 127.0.0.1:{port} (private) to create the administrator")
         proc = self._start(svc, command=command, port=port, record=self.first_boot_record_path(svc))
         try:
-            run_mongo_bootstrap("127.0.0.1", port, svc.bootstrap, self.secrets,
-                                admin_user=self.spec.services.mongodb.admin.name, say=self.say)
+            self._first_start(svc, port)
         finally:
             stop_process(proc.pid, svc.stop_signal)
             self.first_boot_record_path(svc).unlink(missing_ok=True)
-        (self.service_dir(svc) / BOOTSTRAPPED).touch()
 
-    def _bootstrap(self, svc: ServicePlan) -> None:
-        if svc.role == "postgres":
-            pg = self.spec.services.postgres
-            run_postgres_bootstrap("127.0.0.1", pg.port, pg.superuser.name, self.secrets["postgres.superuser"],
-                                   svc.bootstrap, self.secrets, say=self.say)
-        elif svc.role == "mongodb":
-            mongo = self.spec.services.mongodb
-            primary = svc.bootstrap[0].params.get("primary", f"127.0.0.1:{svc.ports[0]}") if svc.bootstrap else None
-            host, port = primary.rsplit(":", 1)
-            run_mongo_bootstrap(host, int(port), svc.bootstrap, self.secrets, admin_user=mongo.admin.name, say=self.say)
-            if mongo.topology == "replica_set":
-                wait_for_members(host, int(port), mongo.admin.name, self.secrets["mongodb.admin"], mongo.members)
+    def _first_start(self, svc: ServicePlan, port: int) -> None:
+        service_named(svc.role).first_start(svc.bootstrap, "127.0.0.1", port, self.secrets, self.say)
         (self.service_dir(svc) / BOOTSTRAPPED).touch()
 
     def _check_ports(self) -> None:

@@ -143,7 +143,9 @@ def start_process(plan: ServicePlan, command: list[str], log_file: Path, *, drop
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,  # survives the CLI; its own process group for a clean stop
-            umask=0o077,  # files a service writes itself stay private (Redis's ACL SAVE would leave users.acl 0644)
+            # Files a server writes itself stay private: Redis' ACL SAVE rewrites the ACL file (password digests)
+            # with the process umask, which would otherwise leave it 0644.
+            umask=0o077,
             **kwargs,
         )
 

@@ -1,10 +1,10 @@
 """Alembic environment for the trading_service database: datastack passes the connection and settings.
 
-Nothing runs at import beyond Alembic's own call; see datastack/migrate/postgres/alembic_env.py.
+Nothing runs at import beyond Alembic's own call; see roles/postgres/reconcile/alembic_env.py.
 """
 
 from alembic import context
 
-from datastack.migrate.postgres.alembic_env import run_migrations
+from roles.postgres.reconcile.alembic_env import run_migrations
 
 run_migrations(context)

@@ -25,13 +25,13 @@ def migrated_environment(prefix: str) -> ThrowawayEnvironment:
 
 def migrate(env: ThrowawayEnvironment) -> None:
     """Bring the stores to the declared state through the migrators' library entry points."""
-    from datastack.migrate.mongodb import migrate_mongodb
+    from roles.mongodb.reconcile import migrate_mongodb
     from datastack.migrate.report import MigrateOptions
 
     spec, endpoints, secrets = env.spec, env.endpoints(), env.secrets()
     migrate_mongodb(spec, endpoints, secrets, MigrateOptions())
     try:
-        from datastack.migrate.postgres import migrate_postgres
+        from roles.postgres.reconcile import migrate_postgres
     except ImportError:
         return
     migrate_postgres(spec, endpoints, secrets, MigrateOptions())

@@ -60,6 +60,29 @@ def test_killed_container_is_detected_and_replaced(ci_containers, docker_client)
     psycopg.connect(ci_containers.uri("postgres", "algo_trading_app")).close()
 
 
+def test_rotating_every_secret_is_a_migrate(ci_containers, docker_client):
+    """Every secret, the administrators' included: migrate applies it; the old ones are refused; the next `up`
+    recreates only the containers that carry a password at run time (the app's URIs, mongo-express' login)."""
+    import secrets as token_source
+
+    from tests.integration.test_rotation import LOGINS, logs_in
+
+    ci_containers.cli("migrate")
+    old_uris = {(store, user): ci_containers.uri(store, user) for store, user in LOGINS}
+    assert all(logs_in(store, uri) for (store, _), uri in old_uris.items())
+    before = ids(docker_client)
+    path = ci_containers.session.state_dir / "secrets.json"
+    path.write_text(json.dumps({key: token_source.token_hex(24) for key in json.loads(path.read_text())}))
+    ci_containers.cli("migrate")
+    for (store, user), old in old_uris.items():
+        assert logs_in(store, ci_containers.uri(store, user)), f"{store} {user or 'admin'}: new password refused"
+        assert not logs_in(store, old), f"{store} {user or 'admin'}: old password still works"
+    out = ci_containers.cli("up", "--engine", "docker").stdout
+    after = ids(docker_client)
+    changed = {name for name in before if before[name] != after.get(name)}
+    assert changed == {"datastack-ci-app-reference", "datastack-ci-mongo-express"}, out
+
+
 def test_down_keeps_volumes_and_purge_removes_them(ci_containers, docker_client):
     ci_containers.cli("down", "--engine", "docker")
     assert not ids(docker_client)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -95,6 +96,7 @@ def environment(port: int, database: str, schema: Path | None, users: list[dict]
         db["schema"] = str(schema)
     spec = EnvironmentSpec.model_validate({
         "name": "ci",
+        "state_dir": tempfile.mkdtemp(prefix="ds-mongo-state-"),  # the admin-login record stays out of .datastack/
         "services": {"mongodb": {"topology": "standalone", "members": 1, "port": port, "databases": {database: db}}},
     })
     endpoints = Endpoints(environment="ci", engine="test", mongodb=MongoEndpoint(hosts=[f"127.0.0.1:{port}"], stand_in=True))

@@ -10,9 +10,9 @@ import pytest
 from mongodb_standin import BOT_CORE_SCHEMA, environment
 
 from datastack.errors import UserError
-from datastack.migrate.mongodb import migrate_mongodb, mongodb_status
-from datastack.migrate.mongodb.lease import STATE_DATABASE
-from datastack.migrate.mongodb.versions import LEDGER, discover, is_idempotent
+from roles.mongodb.reconcile import migrate_mongodb, mongodb_status
+from roles.mongodb.reconcile.lease import STATE_DATABASE
+from roles.mongodb.reconcile.versions import LEDGER, discover, is_idempotent
 from datastack.migrate.report import MigrateOptions
 
 from test_fault_matrix import LEASE_S, migrator

@@ -14,10 +14,10 @@ import time
 import pytest
 from mongodb_standin import BOT_CORE_SCHEMA, MongoStandIn, environment
 
-from datastack.migrate.mongodb import migrate_mongodb
-from datastack.migrate.mongodb.__main__ import write_context
-from datastack.migrate.mongodb.lease import LEASES, STATE_DATABASE
-from datastack.migrate.mongodb.versions import LEDGER
+from roles.mongodb.reconcile import migrate_mongodb
+from roles.mongodb.reconcile.__main__ import write_context
+from roles.mongodb.reconcile.lease import LEASES, STATE_DATABASE
+from roles.mongodb.reconcile.versions import LEDGER
 from datastack.migrate.report import MigrateOptions
 
 from test_mongodb_faults import LAST, SLOW, wait_until
@@ -63,7 +63,7 @@ def migrator(env, tmp_path, *extra: str, slow_s: float = 0, kill_at: int | None 
     variables = {**os.environ, "SLOW_MIGRATION": str(slow_s)}
     if kill_at is not None:
         variables["DATASTACK_KILL_AT_STEP"] = str(kill_at)
-    return subprocess.Popen([sys.executable, "-m", "datastack.migrate.mongodb", str(context),
+    return subprocess.Popen([sys.executable, "-m", "roles.mongodb.reconcile", str(context),
                              "--lease-seconds", str(LEASE_S), "--lock-timeout", "60", *extra],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=variables)
 

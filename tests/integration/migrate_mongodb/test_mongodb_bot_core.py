@@ -8,7 +8,7 @@ from pathlib import Path
 
 from mongodb_standin import ADMIN_PASSWORD
 
-from datastack.migrate.mongodb import migrate_mongodb, mongodb_status
+from roles.mongodb.reconcile import migrate_mongodb, mongodb_status
 from datastack.migrate.report import MigrateOptions
 
 VERIFY = Path(__file__).with_name("verify_bot_core.py")

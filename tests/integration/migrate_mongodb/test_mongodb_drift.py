@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from datastack.migrate.mongodb import migrate_mongodb
+from roles.mongodb.reconcile import migrate_mongodb
 from datastack.migrate.report import MigrateOptions
 
 SCHEMA = """

@@ -16,10 +16,10 @@ import pytest
 from mongodb_standin import BOT_CORE_SCHEMA, environment, free_port
 
 from datastack.errors import RuntimeFailure
-from datastack.migrate.mongodb import migrate_mongodb
-from datastack.migrate.mongodb.__main__ import write_context
-from datastack.migrate.mongodb.lease import LEASES, STATE_DATABASE
-from datastack.migrate.mongodb.versions import LEDGER
+from roles.mongodb.reconcile import migrate_mongodb
+from roles.mongodb.reconcile.__main__ import write_context
+from roles.mongodb.reconcile.lease import LEASES, STATE_DATABASE
+from roles.mongodb.reconcile.versions import LEDGER
 from datastack.migrate.report import MigrateOptions
 
 # Sleeps only in the subprocesses (they set SLOW_MIGRATION), so the in-process rerun is quick.
@@ -52,7 +52,7 @@ def start_migrator(env, tmp_path, name: str, slow_s: float, *extra: str) -> subp
     context = tmp_path / f"{name}.json"
     write_context(context, *env)
     return subprocess.Popen(
-        [sys.executable, "-m", "datastack.migrate.mongodb", str(context), "--lease-seconds", "3", *extra],
+        [sys.executable, "-m", "roles.mongodb.reconcile", str(context), "--lease-seconds", "3", *extra],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         env={**os.environ, "SLOW_MIGRATION": str(slow_s)},
     )
@@ -119,7 +119,7 @@ def test_unreachable_database_fails_within_a_bounded_wait(tmp_path):
 
     context = tmp_path / "ctx.json"
     write_context(context, spec, endpoints, secrets)
-    proc = subprocess.run([sys.executable, "-m", "datastack.migrate.mongodb", str(context), "--connect-timeout", "1"],
+    proc = subprocess.run([sys.executable, "-m", "roles.mongodb.reconcile", str(context), "--connect-timeout", "1"],
                           capture_output=True, text=True, timeout=30)
     assert proc.returncode == 1 and "did not answer" in proc.stderr and "Traceback" not in proc.stderr
 
@@ -160,7 +160,7 @@ def test_lease_of_a_dead_local_process_is_taken_over_only_after_expiry(make_env,
 
 def test_a_client_clock_far_ahead_cannot_take_a_live_lease(make_env, admin, db_name, monkeypatch):
     """Expiry is judged by the server's clock: an operator whose laptop runs an hour ahead still waits."""
-    import datastack.migrate.mongodb.lease as lease_module
+    import roles.mongodb.reconcile.lease as lease_module
 
     class SkewedClock(datetime):
         @classmethod
@@ -205,7 +205,7 @@ def _expire(admin, db_name):
 
 
 def test_a_lease_taken_over_fails_the_old_owners_next_fence(admin, db_name):
-    from datastack.migrate.mongodb.lease import Lease, LeaseLost
+    from roles.mongodb.reconcile.lease import Lease, LeaseLost
 
     old = Lease(admin, db_name, timeout_s=1, lease_s=30).__enter__()
     try:
@@ -220,8 +220,8 @@ def test_a_lease_taken_over_fails_the_old_owners_next_fence(admin, db_name):
 
 def test_a_stale_ledger_write_cannot_overwrite_the_new_owners_entry(admin, db_name):
     """The write that slipped between a fence and a pause: the ledger itself refuses an older token."""
-    from datastack.migrate.mongodb.lease import Lease, LeaseLost
-    from datastack.migrate.mongodb.versions import _fenced_write
+    from roles.mongodb.reconcile.lease import Lease, LeaseLost
+    from roles.mongodb.reconcile.versions import _fenced_write
 
     db = admin[db_name]
     old = Lease(admin, db_name, timeout_s=1, lease_s=30).__enter__()

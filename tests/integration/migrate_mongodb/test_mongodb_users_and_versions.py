@@ -7,9 +7,9 @@ from pymongo import MongoClient
 from pymongo.errors import OperationFailure
 
 from datastack.errors import UserError
-from datastack.migrate.mongodb import migrate_mongodb, mongodb_down, mongodb_status
-from datastack.migrate.mongodb.live import FINGERPRINTS
-from datastack.migrate.mongodb.versions import LEDGER, STATE_DATABASE
+from roles.mongodb.reconcile import migrate_mongodb, mongodb_down, mongodb_status
+from roles.mongodb.reconcile.live import FINGERPRINTS
+from roles.mongodb.reconcile.versions import LEDGER, STATE_DATABASE
 from datastack.migrate.report import MigrateOptions
 
 ROLES_SCHEMA = """

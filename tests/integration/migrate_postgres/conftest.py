@@ -14,15 +14,16 @@ import secrets as token_source
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg
 import pytest
-from psycopg import sql
 
 from datastack.endpoints import Endpoints, PostgresEndpoint
+from datastack.migrate.report import MigrateOptions
 from datastack.spec import EnvironmentSpec
 from tests.support.environments import free_port_block, reachable_tmpdir
 
@@ -114,15 +115,11 @@ class PgEnv:
 _counter = itertools.count()
 
 
-def spine_bootstrap(server: PostgresServer, spec: EnvironmentSpec, secrets: dict[str, str]) -> None:
-    """What the local engine does at `up`: each role with LOGIN and password, each database owned by its owner."""
-    pg = spec.services.postgres
-    with server.connect() as conn:
-        for db_name, db in pg.databases.items():
-            for user in db.users:
-                password = secrets[f"postgres.{db_name}.{user.name}"]
-                conn.execute(sql.SQL("CREATE ROLE {} LOGIN PASSWORD {}").format(sql.Identifier(user.name), sql.Literal(password)))
-            conn.execute(sql.SQL("CREATE DATABASE {} OWNER {}").format(sql.Identifier(db_name), sql.Identifier(db.owner.name)))
+def spine_bootstrap(spec: EnvironmentSpec, endpoints: Endpoints, secrets: dict[str, str]) -> None:
+    """What every engine does once PostgreSQL is up: the reconciler's logins (roles, databases, CONNECT)."""
+    from roles.postgres.reconcile import reconcile_postgres_logins
+
+    reconcile_postgres_logins(spec, endpoints, secrets, MigrateOptions())
 
 
 def make_env(server: PostgresServer, *, algo_dir: Path | None = None, bootstrap: bool = True,
@@ -137,6 +134,7 @@ def make_env(server: PostgresServer, *, algo_dir: Path | None = None, bootstrap:
 
     spec = EnvironmentSpec.model_validate({
         "name": "ci",
+        "state_dir": tempfile.mkdtemp(prefix="ds-pg-state-"),  # the admin-login record stays out of .datastack/
         "services": {"postgres": {
             "port": server.port,
             "superuser": {"name": "postgres", "password": "${env:UNUSED_IN_TESTS}"},
@@ -148,9 +146,9 @@ def make_env(server: PostgresServer, *, algo_dir: Path | None = None, bootstrap:
     for db_name, db in spec.services.postgres.databases.items():
         for user in db.users:
             secrets[f"postgres.{db_name}.{user.name}"] = token_source.token_urlsafe(18)
-    if bootstrap:
-        spine_bootstrap(server, spec, secrets)
     endpoints = Endpoints(environment="ci", engine="local", postgres=PostgresEndpoint(host="127.0.0.1", port=server.port))
+    if bootstrap:
+        spine_bootstrap(spec, endpoints, secrets)
     return PgEnv(spec, endpoints, secrets, server, algo, service)
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from datastack.endpoints import Endpoints
 from datastack.errors import DatastackError
-from datastack.migrate.postgres import migrate_postgres
+from roles.postgres.reconcile import migrate_postgres
 from datastack.migrate.report import MigrateOptions
 from datastack.spec import EnvironmentSpec
 

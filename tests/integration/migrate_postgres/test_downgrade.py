@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from alembic import command
 
-from datastack.migrate.postgres import migrate_postgres
-from datastack.migrate.postgres.alembic_runner import alembic_config, alembic_options
-from datastack.migrate.postgres.connect import engine_for
-from datastack.migrate.postgres.settings import load_alembic_settings
+from roles.postgres.reconcile import migrate_postgres
+from roles.postgres.reconcile.alembic_runner import alembic_config, alembic_options
+from roles.postgres.reconcile.connect import engine_for
+from roles.postgres.reconcile.settings import load_alembic_settings
 from datastack.migrate.report import MigrateOptions
 from datastack.paths import PROJECT_ROOT
 

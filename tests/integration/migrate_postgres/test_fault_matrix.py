@@ -12,7 +12,7 @@ import subprocess
 
 import pytest
 
-from datastack.migrate.postgres import migrate_postgres
+from roles.postgres.reconcile import migrate_postgres
 from datastack.migrate.report import MigrateOptions
 
 from .conftest import PG_BIN, PgEnv, make_env

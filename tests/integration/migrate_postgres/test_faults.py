@@ -9,7 +9,7 @@ import time
 import pytest
 
 from datastack.errors import RuntimeFailure
-from datastack.migrate.postgres import migrate_postgres
+from roles.postgres.reconcile import migrate_postgres
 from datastack.migrate.report import MigrateOptions
 
 from .conftest import GATE_KEY, make_env

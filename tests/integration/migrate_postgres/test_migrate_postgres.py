@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from datastack.migrate.postgres import migrate_postgres, postgres_status
+from roles.postgres.reconcile import migrate_postgres, postgres_status
 from datastack.migrate.report import MigrateOptions
 
 pytestmark = pytest.mark.integration

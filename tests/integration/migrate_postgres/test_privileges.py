@@ -6,7 +6,7 @@ from __future__ import annotations
 import psycopg
 import pytest
 
-from datastack.migrate.postgres import migrate_postgres
+from roles.postgres.reconcile import migrate_postgres
 from datastack.migrate.report import MigrateOptions
 
 pytestmark = pytest.mark.integration

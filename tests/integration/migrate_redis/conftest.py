@@ -11,6 +11,7 @@ import hashlib
 import secrets as token_source
 import shutil
 import subprocess
+import tempfile
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -48,11 +49,13 @@ class RedisEnv:
         return self.root / "users.acl"
 
 
-def local_redis_spec(port: int) -> EnvironmentSpec:
+def local_redis_spec(port: int, state_dir: Path | None = None) -> EnvironmentSpec:
     """The redis service of environments/local.yaml (its real users), on a free port."""
     data = yaml.safe_load(environment_file("local").read_text())
     redis_spec = {**data["services"]["redis"], "port": port}
-    return EnvironmentSpec.model_validate({"name": "ci", "services": {"redis": redis_spec}})
+    # Its own state dir: the admin-login record of a test server stays out of .datastack/.
+    state_dir = state_dir or Path(tempfile.mkdtemp(prefix="ds-redis-state-"))
+    return EnvironmentSpec.model_validate({"name": "ci", "state_dir": str(state_dir), "services": {"redis": redis_spec}})
 
 
 @contextmanager
@@ -63,7 +66,7 @@ def running_redis():
         pytest.skip("redis-server is not installed")
     root = reachable_tmpdir("ds-redis-")
     port = free_port_block(1)
-    spec = local_redis_spec(port)
+    spec = local_redis_spec(port, root / "state")
     secrets = {"redis.admin": token_source.token_urlsafe(18)}
     secrets.update({f"redis.users.{u.name}": token_source.token_urlsafe(18) for u in spec.services.redis.users})
     admin_hash = hashlib.sha256(secrets["redis.admin"].encode()).hexdigest()

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from datastack.endpoints import Endpoints
 from datastack.errors import DatastackError
-from datastack.migrate.redis import migrate_redis
+from roles.redis.reconcile import migrate_redis
 from datastack.migrate.report import MigrateOptions
 from datastack.spec import EnvironmentSpec
 

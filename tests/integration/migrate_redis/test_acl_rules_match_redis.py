@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import redis
 
-from datastack.spec.redis_acl import command_rule_problem
+from roles.redis.spec_acl import command_rule_problem
 
 pytestmark = pytest.mark.integration
 

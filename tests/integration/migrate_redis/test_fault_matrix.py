@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from datastack.migrate.redis import migrate_redis
-from datastack.migrate.redis.config import desired_config
-from datastack.migrate.redis.lock import LOCK_KEY
+from roles.redis.reconcile import migrate_redis
+from roles.redis.reconcile.config import desired_config
+from roles.redis.reconcile.lock import LOCK_KEY
 from datastack.migrate.report import MigrateOptions
 
 from .conftest import RedisEnv, running_redis
@@ -142,7 +142,7 @@ def test_a_held_lock_makes_a_migrator_wait_then_stop_without_writing(redis_env):
 
 def test_a_lock_taken_over_fails_the_old_owners_next_fence(redis_env):
     from datastack.errors import RuntimeFailure
-    from datastack.migrate.redis.lock import RedisLease
+    from roles.redis.reconcile.lock import RedisLease
 
     admin = redis_env.client("admin")
     try:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 import redis
 
-from datastack.migrate.redis import migrate_redis, redis_status
+from roles.redis.reconcile import migrate_redis, redis_status
 from datastack.migrate.report import MigrateOptions
 
 pytestmark = pytest.mark.integration

@@ -8,7 +8,7 @@ import tarfile
 
 import pytest
 
-from datastack.engines.docker.definition import container_definitions
+from datastack.plan.definitions import container_definitions
 from datastack.engines.docker.files import files_archive
 from datastack.engines.docker.runtime import create_container
 from datastack.plan import build_plan, state_dir_for

@@ -22,7 +22,7 @@ def test_one_component_per_role_and_every_container_parented(stacks, stack):
             assert resource.name.startswith(f"{resource.parent}-"), "child names derive from the component's"
 
 
-@pytest.mark.parametrize("stack, members", [("dev", 3), ("staging", 3), ("prod", 3), ("ci", 1)])
+@pytest.mark.parametrize("stack, members", [("dev", 3), ("staging", 3), ("prod", 3)])
 def test_mongodb_members_and_one_init_job(stacks, stack, members):
     declared = stacks[stack]
     mongo = [c for c in declared.containers if c.parent == f"unit-{stack}-mongodb"]
@@ -31,6 +31,13 @@ def test_mongodb_members_and_one_init_job(stacks, stack, members):
     (job,) = [c for c in mongo if c.name.endswith("-init")]
     assert job.inputs["mustRun"] is False and job.inputs["restart"] == "no"
     assert {s.name for s in servers} <= set(job.depends_on), "the set is formed once every member is up"
+    document = next(e for e in job.inputs["envs"] if e.startswith("DATASTACK_MONGO_FIRST_START="))
+    assert '"admin": {' in document and "bot_core" not in document, "the first start makes the administrator only"
+
+
+def test_standin_image_makes_its_own_administrator_no_job(stacks):
+    mongo = [c for c in stacks["ci"].containers if c.parent == "unit-ci-mongodb"]
+    assert [c.name for c in mongo] == ["unit-ci-mongodb-mongodb"]
 
 
 @pytest.mark.parametrize("stack", ["dev", "staging", "prod"])
@@ -91,24 +98,23 @@ def test_app_gets_least_privileged_credentials_over_the_private_network(stacks, 
 def test_depends_on_order(stacks, stack):
     declared = stacks[stack]
     app = next(c for c in declared.containers if c.parent == f"unit-{stack}-app-reference")
-    assert {f"unit-{stack}-mongodb-init", f"unit-{stack}-postgres-init", f"unit-{stack}-redis-server"} <= set(app.depends_on)
-    pg_job = next(c for c in declared.containers if c.name == f"unit-{stack}-postgres-init")
-    assert f"unit-{stack}-postgres-server" in pg_job.depends_on
+    # The stand-in (ci) makes its administrator itself: the app waits for the server, elsewhere for the init job.
+    mongo_ready = f"unit-{stack}-mongodb-mongodb" if stack == "ci" else f"unit-{stack}-mongodb-init"
+    assert {mongo_ready, f"unit-{stack}-postgres-server", f"unit-{stack}-redis-server"} <= set(app.depends_on)
     if stack != "prod":
         express = next(c for c in declared.containers if c.parent == f"unit-{stack}-mongo-express")
-        assert f"unit-{stack}-mongodb-init" in express.depends_on
+        assert mongo_ready in express.depends_on
 
 
 @pytest.mark.parametrize("stack", STACKS)
-def test_postgres_job_creates_roles_from_a_0400_file(stacks, stack):
+def test_no_job_writes_postgres_roles_the_reconciler_does(stacks, stack):
     declared = stacks[stack]
-    job = declared.container(f"datastack-{stack}-postgres-init")
-    (sql,) = [u for u in job.inputs["uploads"] if u["file"].endswith("bootstrap.sql")]
-    assert sql["permissions"] == "0400"
-    assert 'CREATE DATABASE "algo_trading" OWNER "algo_trading_owner"' in sql["content"]
-    assert job.inputs["entrypoints"] == ["psql"]
+    assert not [c for c in declared.containers if "postgres-init" in c.inputs["name"]]
     server = declared.container(f"datastack-{stack}-postgres")
     assert server.inputs["mounts"][0]["target"] == "/var/lib/postgresql/data"
+    for container in declared.containers:
+        for upload in container.inputs.get("uploads") or []:
+            assert "PASSWORD '" not in upload.get("content", ""), f"{container.name} ships a plaintext password statement"
 
 
 def test_prod_has_no_mongo_express(stacks):
@@ -127,5 +133,5 @@ def test_secrets_are_pulumi_secrets(stacks, stack):
     app = declared.container(f"datastack-{stack}-app-reference")
     assert "envs" in app.secret_inputs, "URIs with passwords must be secret in the state"
     for container in declared.containers:
-        if any(u.get("file", "").endswith((".pw", "keyfile", "users.acl", "bootstrap.sql")) for u in container.inputs.get("uploads") or []):
+        if any(u.get("file", "").endswith((".pw", "keyfile", "users.acl")) for u in container.inputs.get("uploads") or []):
             assert "uploads" in container.secret_inputs, container.name

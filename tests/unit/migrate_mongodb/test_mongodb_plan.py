@@ -5,10 +5,10 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from datastack.migrate.mongodb.compare import is_implicit_index, option_differences
-from datastack.migrate.mongodb.live import LiveCollection, LiveState
-from datastack.migrate.mongodb.plan import plan_database
-from datastack.migrate.mongodb.schema import DatabaseSchema, IndexSpec
+from roles.mongodb.reconcile.compare import is_implicit_index, option_differences
+from roles.mongodb.reconcile.live import LiveCollection, LiveState
+from roles.mongodb.reconcile.plan import plan_database
+from roles.mongodb.reconcile.schema import DatabaseSchema, IndexSpec
 from datastack.migrate.report import MigrateOptions
 
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from datastack.migrate.mongodb.schema import IndexSpec
-from datastack.migrate.mongodb.writer import Writer
+from roles.mongodb.reconcile.schema import IndexSpec
+from roles.mongodb.reconcile.writer import Writer
 
 
 class RecordingDatabase:

@@ -10,9 +10,9 @@ from alembic import command
 from alembic.script import ScriptDirectory
 
 from datastack.errors import UserError
-from datastack.migrate.postgres.alembic_runner import alembic_config, alembic_options
-from datastack.migrate.postgres.settings import load_alembic_settings
-from datastack.migrate.postgres.spec_checks import check_alembic_scripts
+from roles.postgres.reconcile.alembic_runner import alembic_config, alembic_options
+from roles.postgres.reconcile.settings import load_alembic_settings
+from roles.postgres.reconcile.spec_checks import check_alembic_scripts
 from datastack.paths import PROJECT_ROOT
 from datastack.spec import EnvironmentSpec
 
@@ -84,7 +84,7 @@ def test_two_heads_fail_the_spec_load(tmp_path):
 
 
 def test_lock_key_is_stable_and_per_database():
-    from datastack.migrate.postgres.advisory_lock import lock_key
+    from roles.postgres.reconcile.advisory_lock import lock_key
 
     assert lock_key("ns", "a") == lock_key("ns", "a") != lock_key("ns", "b")
     assert -(2**63) <= lock_key("ns", "a") < 2**63

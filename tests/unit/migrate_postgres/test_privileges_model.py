@@ -1,4 +1,4 @@
-from datastack.migrate.postgres.privileges import PUBLIC, TABLE, acl_diff, desired_acl
+from roles.postgres.reconcile.privileges import PUBLIC, TABLE, acl_diff, desired_acl
 
 
 def test_desired_acl_gives_public_nothing_and_skips_the_owner():

@@ -1,7 +1,7 @@
 """Compatibility with verifiers PostgreSQL makes itself is proven in the integration tests
 (roles created by the spine with plain passwords need no set_password on the first migrate)."""
 
-from datastack.migrate.postgres.scram import scram_verifier, verifier_matches
+from roles.postgres.reconcile.scram import scram_verifier, verifier_matches
 
 
 def test_verifier_matches_its_own_password_only():

@@ -1,8 +1,8 @@
 """What the Redis migrator wants, computed from the spec without a server."""
 
-from datastack.migrate.redis.acl import desired_users, sha256
-from datastack.migrate.redis.config import desired_config
-from datastack.spec.redis import RedisSpec
+from roles.redis.reconcile.acl import desired_users, sha256
+from roles.redis.reconcile.config import desired_config
+from roles.redis.spec import RedisSpec
 
 
 def spec() -> RedisSpec:

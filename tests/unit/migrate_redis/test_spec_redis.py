@@ -5,8 +5,8 @@ import yaml
 
 from datastack.errors import UserError
 from datastack.spec.load import load_spec_file
-from datastack.spec.redis import memory_bytes
-from datastack.spec.redis_acl import command_rule_problem, pattern_problem
+from roles.redis.spec import memory_bytes
+from roles.redis.spec_acl import command_rule_problem, pattern_problem
 
 
 def load(tmp_path, **redis):

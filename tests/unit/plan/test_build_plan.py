@@ -51,11 +51,12 @@ def test_with_mongod_a_three_member_replica_set_with_keyfile(spec):
     parsed = yaml.safe_load(conf)
     assert parsed["replication"]["replSetName"] == "rs0" and parsed["security"]["authorization"] == "enabled"
     assert parsed["net"]["bindIp"] == "127.0.0.1"
-    initiate = members[-1].bootstrap[0]
+    initiate, admin = members[-1].bootstrap
     assert initiate.action == "mongo_initiate_replica_set"
     assert initiate.params["members"] == ["127.0.0.1:27117", "127.0.0.1:27118", "127.0.0.1:27119"]
-    users = [s.target for s in members[-1].bootstrap[1:]]
-    assert users == ["admin.admin", "bot_core.bot_core_admin", "bot_core.bot_core_app", "bot_core.bot_core_readonly"]
+    # The first start makes the administrator only; the database users are the reconciler's, run after start.
+    assert (admin.action, admin.target) == ("mongo_create_admin", "admin.admin")
+    assert [m.reconcile_logins for m in members] == [False, False, True]
 
 
 def test_postgres_renders_scram_only_and_loopback(spec):
@@ -74,11 +75,13 @@ def test_redis_acl_disables_default_and_hashes_passwords(spec):
     redis = build_plan(spec, laptop(), secrets, STATE).service("redis")
     conf, acl = redis.files
     assert 'bind "127.0.0.1"' in conf.content and 'maxmemory-policy "allkeys-lru"' in conf.content
-    assert acl.secret and acl.mode == 0o600
+    assert acl.secret and acl.mode == 0o600 and acl.first_start_only
     lines = acl.content.splitlines()
     assert lines[0].startswith("user default off")
-    assert "~sess:*" in next(line for line in lines if line.startswith("user session_service "))
+    # Only the first administrator: every other user is the reconciler's (ACL SETUSER, then ACL SAVE).
+    assert [line.split()[1] for line in lines[1:]] == ["admin"]
     assert not any(value in acl.content for value in secrets.values())  # only sha256 digests on disk
+    assert redis.reconcile_logins
 
 
 def test_app_gets_least_privileged_credentials_only(spec):
@@ -98,8 +101,17 @@ def test_config_hash_moves_with_config_only(spec):
     same = build_plan(spec, laptop(), secrets_for(spec), STATE)
     other = build_plan(spec, laptop(), secrets_for(spec, "changed"), STATE)
     assert [s.config_hash() for s in first.services] == [s.config_hash() for s in same.services]
-    assert first.service("redis").config_hash() != other.service("redis").config_hash()
-    assert first.service("postgres").config_hash() == other.service("postgres").config_hash()
+    # A rotated secret restarts only what reads it at run time: the app's URIs, not the stores (their reconcilers
+    # apply new passwords live; the files that carry one are read by the first start only).
+    assert first.service("app-reference").config_hash() != other.service("app-reference").config_hash()
+    for store in ("mongodb", "postgres", "redis"):
+        assert first.service(store).config_hash() == other.service(store).config_hash(), store
+    rotated = {**secrets_for(spec, "changed"), "mongodb.keyfile": secrets_for(spec)["mongodb.keyfile"]}  # members need a restart
+    before = build_plan(spec, laptop(), secrets_for(spec), STATE, target="container")
+    after = build_plan(spec, laptop(), rotated, STATE, target="container")
+    for store in ("mongodb", "postgres", "redis"):
+        hashes = [[s.config_hash() for s in plan.by_role(store)] for plan in (before, after)]
+        assert hashes[0] == hashes[1], f"container {store}"
 
 
 def test_masked_plan_holds_no_secret(spec):

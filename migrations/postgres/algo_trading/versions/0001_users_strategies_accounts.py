@@ -11,7 +11,7 @@ from alembic import op
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
-from datastack.migrate.postgres.columns import created_updated, flag, timestamp, uuid_fk, uuid_pk
+from roles.postgres.reconcile.columns import created_updated, flag, timestamp, uuid_fk, uuid_pk
 
 revision = "0001_users_strategies"
 down_revision = None

@@ -8,7 +8,7 @@ from alembic import op
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
-from datastack.migrate.postgres.columns import created_updated, money, soft_delete, timestamp, uuid_fk, uuid_pk
+from roles.postgres.reconcile.columns import created_updated, money, soft_delete, timestamp, uuid_fk, uuid_pk
 
 revision = "0003_backtests_portfolio"
 down_revision = "0002_trading"

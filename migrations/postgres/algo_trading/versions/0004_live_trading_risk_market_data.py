@@ -8,7 +8,7 @@ from alembic import op
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
-from datastack.migrate.postgres.columns import created_updated, flag, money, timestamp, uuid_fk, uuid_pk
+from roles.postgres.reconcile.columns import created_updated, flag, money, timestamp, uuid_fk, uuid_pk
 
 revision = "0004_live_trading"
 down_revision = "0003_backtests_portfolio"

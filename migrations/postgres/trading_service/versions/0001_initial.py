@@ -7,7 +7,7 @@ Create Date: 2025-01-06
 from alembic import op
 import sqlalchemy as sa
 
-from datastack.migrate.postgres.columns import bigint_fk, created_updated, identity_pk, money, one_of, timestamp
+from roles.postgres.reconcile.columns import bigint_fk, created_updated, identity_pk, money, one_of, timestamp
 
 revision = "0001_initial"
 down_revision = None

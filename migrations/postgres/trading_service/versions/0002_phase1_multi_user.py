@@ -12,7 +12,7 @@ from alembic import op
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
-from datastack.migrate.postgres.columns import bigint_fk, created_updated, flag, identity_pk, money, one_of, timestamp
+from roles.postgres.reconcile.columns import bigint_fk, created_updated, flag, identity_pk, money, one_of, timestamp
 
 revision = "0002_phase1_multi_user"
 down_revision = "0001_initial"

@@ -1,1 +1,0 @@
-"""Bootstrap steps (users, databases, replica set initiation), shared by every engine."""

@@ -1,0 +1,69 @@
+"""Application containers, and the bundled reference app that proves the wiring.
+
+Each app receives, through its environment, connection URIs built with the least-privileged
+credentials the spec names in `uses` — never an admin login.
+"""
+
+from __future__ import annotations
+
+from datastack.credentials import mongo_login, mongo_uri, postgres_login, postgres_uri, redis_login, redis_uri
+from datastack.endpoints import Endpoints
+from datastack.paths import PROJECT_ROOT
+from datastack.plan import containers
+from datastack.plan.context import PlanContext
+from datastack.plan.model import Probe, ServicePlan
+from datastack.spec import EnvironmentSpec
+from datastack.spec.apps import AppSpec
+
+REFERENCE_APP_IMAGE = "datastack/app"
+
+
+def app_environment(app: AppSpec, spec: EnvironmentSpec, endpoints: Endpoints, secrets: dict[str, str]) -> dict[str, str]:
+    env = {"APP_NAME": app.name, "APP_PORT": str(app.port), "APP_BIND": app.bind}
+    if app.uses.mongodb:
+        database, user = app.uses.mongodb
+        env["MONGODB_URI"] = mongo_uri(endpoints, mongo_login(spec, secrets, user, database))
+        env["MONGODB_DATABASE"] = database
+    if app.uses.postgres:
+        database, user = app.uses.postgres
+        env["POSTGRES_URI"] = postgres_uri(endpoints, postgres_login(spec, secrets, user), database)
+    if app.uses.redis:
+        env["REDIS_URI"] = redis_uri(endpoints, redis_login(spec, secrets, app.uses.redis))
+    return env
+
+
+SECRET_KEYS = ["MONGODB_URI", "POSTGRES_URI", "REDIS_URI"]
+
+
+def plan_apps(spec: EnvironmentSpec, ctx: PlanContext) -> list[ServicePlan]:
+    plans = []
+    container = ctx.layout.target == "container"
+    endpoints = ctx.endpoints
+    if container:
+        endpoints = containers.container_endpoints(spec)  # apps reach the stores on the private network
+    for app in spec.services.apps:
+        name = f"app-{app.name}"
+        env = app_environment(app, spec, endpoints, ctx.secrets)
+        if container:
+            env.update(APP_PORT=str(containers.CONTAINER_PORTS["app"]), APP_BIND="0.0.0.0")
+        env_file = ctx.file(name, "app.env", "app/app.env.j2", secret=True, environment=env)
+        deps = [s for s, declared in (("mongodb", app.uses.mongodb), ("postgres", app.uses.postgres), ("redis", app.uses.redis)) if declared]
+        reference = app.kind == "reference"
+        plans.append(ServicePlan(
+            name=name,
+            role="app",
+            implementation="reference-app" if reference else "image",
+            image=(containers.offline_image("app") if container else REFERENCE_APP_IMAGE) if reference else app.image,
+            command=[] if container else ([ctx.toolchain.python, "-m", "app.server"] if reference else []),
+            working_dir=str(PROJECT_ROOT) if reference and ctx.layout.target == "local" else None,
+            environment=env,
+            secret_environment=[k for k in SECRET_KEYS if k in env],
+            files=[] if container else [env_file],  # containers get the environment itself
+            log_file=str(ctx.layout.log_file(name)) if ctx.layout.log_file(name) else None,
+            bind=app.bind,
+            ports=[app.port],
+            run_as=containers.image_user(spec, "app").name if container else ctx.toolchain.user_for("app"),
+            readiness=Probe(kind="http", host="127.0.0.1", port=app.port, path="/health"),
+            depends_on=deps,
+        ))
+    return plans

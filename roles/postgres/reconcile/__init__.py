@@ -1,0 +1,150 @@
+"""PostgreSQL migrations: platform state (roles, grants, extensions) from the spec, then schema through Alembic.
+
+`migrate_postgres` returns one report per database; `postgres_status` shows each database's
+current and head revision. Nothing heavy is imported until a function runs.
+"""
+
+from __future__ import annotations
+
+from datastack.endpoints import Endpoints
+from datastack.errors import RuntimeFailure
+from datastack.paths import PROJECT_ROOT
+from datastack.spec import EnvironmentSpec
+from datastack.migrate.report import MigrateOptions, StoreReport
+
+# The load-time check (Alembic directories) is registered in datastack/spec/load.py.
+__all__ = ["migrate_postgres", "postgres_status", "reconcile_postgres_logins"]
+
+
+def migrate_postgres(spec: EnvironmentSpec, endpoints: Endpoints, secrets: dict[str, str],
+                     options: MigrateOptions) -> list[StoreReport]:
+    import psycopg
+    from sqlalchemy.exc import OperationalError
+
+    try:
+        return _migrate(spec, endpoints, secrets, options)
+    except (psycopg.OperationalError, OperationalError) as exc:
+        # The server went away mid-run (crash, restart, network): every finished step is committed.
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        raise RuntimeFailure(f"postgres: the server dropped the connection during the migration ({reason})",
+                             fix="check it is up ('datastack status') and run migrate again: it resumes where this stopped") from None
+
+
+def _migrate(spec: EnvironmentSpec, endpoints: Endpoints, secrets: dict[str, str],
+             options: MigrateOptions) -> list[StoreReport]:
+    from .alembic_runner import upgrade_database
+    from .connect import connect, engine_for, open_sqlalchemy
+    from .extensions import extension_steps
+    from .migration_lock import database_key, migration_lock
+    from .privileges import default_privilege_steps, relation_grant_steps, schema_steps
+    from .roles import search_path_steps
+    from .settings import load_alembic_settings
+    from .steps import run_steps
+
+    pg = spec.services.postgres
+    if pg is None:
+        return []
+    settings = load_alembic_settings()
+    reports = {name: StoreReport(store="postgres", database=name) for name in pg.databases}
+
+    cluster = reconcile_cluster(spec, endpoints, secrets, options, reports)
+
+    for db_name, db in pg.databases.items():
+        report = reports[db_name]
+        owner = db.owner.name if db.owner else pg.superuser.name
+        roles = db.access_by_role()
+        if options.dry_run and any(c.action == "create_database" for c in report.planned):
+            report.notes.append("database does not exist yet: grants and revisions are planned after it is created")
+            continue
+        # Everything in this database under its lock, each plan read after the lock is ours.
+        with connect(spec, endpoints, secrets, database=db_name) as conn, \
+                migration_lock(conn, database_key(db_name), label=db_name, **_lock_wait(options)):
+            extension_plan, drift = extension_steps(conn, db_name, db.extensions)
+            report.drift += drift
+            steps = (search_path_steps(conn, db_name, db.schema_name, list(roles))
+                     + schema_steps(conn, db_name, db.schema_name, owner, roles)
+                     + extension_plan
+                     + default_privilege_steps(conn, db_name, db.schema_name, owner, roles))
+            run_steps(conn, steps, report, options)
+            if db.alembic is not None:
+                engine = engine_for(spec, endpoints, secrets, database=db_name, user=db.owner.name if db.owner else None)
+                try:
+                    with open_sqlalchemy(engine, endpoints, db_name) as alembic_conn:
+                        upgrade_database(alembic_conn, label=db_name, script_dir=PROJECT_ROOT / db.alembic,
+                                         settings=settings, schema=db.schema_name, options=options, report=report)
+                finally:
+                    engine.dispose()
+            # After Alembic: tables that predate the default privileges (or were granted too much) are fixed here.
+            run_steps(conn, relation_grant_steps(conn, db_name, db.schema_name, roles, settings.version_table),
+                      report, options)
+    return ([cluster] if cluster.planned else []) + list(reports.values())
+
+
+def reconcile_cluster(spec: EnvironmentSpec, endpoints: Endpoints, secrets: dict[str, str], options: MigrateOptions,
+                      reports: dict[str, StoreReport]) -> StoreReport:
+    """Cluster-wide state — the superuser's password, login roles, databases, who may connect — the only writer of
+    PostgreSQL roles after initdb. Run by every engine right after the server starts, and by `migrate`."""
+    from datastack.admin_logins import remember_admin_password
+    from .connect import connect
+    from .migration_lock import cluster_key, migration_lock
+    from .privileges import database_acl_steps
+    from .roles import database_steps, role_steps, superuser_password_steps
+    from .steps import run_steps
+
+    pg = spec.services.postgres
+    cluster_report = StoreReport(store="postgres", database="postgres")
+    # Roles first: databases name them as owners. All of it under the cluster lock, so concurrent migrators (and
+    # an engine's start-up reconcile) serialise instead of failing with `tuple concurrently updated`.
+    with connect(spec, endpoints, secrets, database="postgres") as cluster, \
+            migration_lock(cluster, cluster_key(), label="roles and databases", **_lock_wait(options)):
+        run_steps(cluster, superuser_password_steps(cluster, pg, secrets), cluster_report, options)
+        if not options.dry_run:
+            remember_admin_password(spec, pg.superuser_secret_id, secrets[pg.superuser_secret_id])
+        for db_name, steps in role_steps(cluster, pg, secrets).items():
+            run_steps(cluster, steps, reports[db_name], options)
+        for db_name, db in pg.databases.items():
+            owner = db.owner.name if db.owner else pg.superuser.name
+            run_steps(cluster, database_steps(cluster, db_name, owner), reports[db_name], options)
+            if not (options.dry_run and any(c.action == "create_database" for c in reports[db_name].planned)):
+                run_steps(cluster, database_acl_steps(cluster, db_name, db.access_by_role()), reports[db_name], options)
+    return cluster_report
+
+
+def _lock_wait(options: MigrateOptions) -> dict:
+    """How to take the migration locks: not at all for a dry run (it writes nothing), else wait up to the timeout."""
+    return dict(timeout_s=options.lock_timeout_s, enabled=not options.dry_run, say=options.say)
+
+
+def reconcile_postgres_logins(spec: EnvironmentSpec, endpoints: Endpoints, secrets: dict[str, str],
+                              options: MigrateOptions) -> list[StoreReport]:
+    reports = {name: StoreReport(store="postgres", database=name) for name in spec.services.postgres.databases}
+    cluster = reconcile_cluster(spec, endpoints, secrets, options, reports)
+    return [cluster, *reports.values()]
+
+
+def postgres_status(spec: EnvironmentSpec, endpoints: Endpoints, secrets: dict[str, str]) -> list[StoreReport]:
+    from .alembic_runner import database_revision
+    from .connect import engine_for, open_sqlalchemy
+    from .settings import load_alembic_settings
+
+    pg = spec.services.postgres
+    if pg is None:
+        return []
+    settings = load_alembic_settings()
+    reports = []
+    for db_name, db in pg.databases.items():
+        report = StoreReport(store="postgres", database=db_name)
+        if db.alembic is None:
+            report.notes.append("no Alembic directory declared")
+        else:
+            engine = engine_for(spec, endpoints, secrets, database=db_name)
+            try:
+                with open_sqlalchemy(engine, endpoints, db_name) as conn:
+                    report.revision = database_revision(conn, script_dir=PROJECT_ROOT / db.alembic,
+                                                        settings=settings, schema=db.schema_name)
+            finally:
+                engine.dispose()
+            if report.revision["current"] != report.revision["head"]:
+                report.notes.append(f"not at head: run 'datastack migrate' (current {report.revision['current'] or 'base'})")
+        reports.append(report)
+    return reports

@@ -1,0 +1,34 @@
+"""PostgreSQL: one cluster, scram-sha-256 only, databases with owner/app/readonly roles."""
+
+from __future__ import annotations
+
+from datastack.services import Service, Store, lazy
+
+from .plan import plan_postgres
+
+RECONCILER = "roles.postgres.reconcile"
+
+
+def _uri(spec, endpoints, secrets, user):
+    from datastack.credentials import postgres_login, postgres_uri
+
+    return postgres_uri(endpoints, postgres_login(spec, secrets, user))
+
+
+def _check_spec(spec, path) -> None:
+    """Each Alembic directory is a script directory with one head; critical queries name tables and indexes those
+    scripts create (alembic imported lazily)."""
+    from .reconcile.critical_queries import check_critical_queries
+    from .reconcile.spec_checks import check_alembic_scripts
+
+    check_alembic_scripts(spec, path)
+    check_critical_queries(spec, path)
+
+
+SERVICE = Service(
+    name="postgres",
+    plan=plan_postgres,
+    store=Store(migrate=lazy(RECONCILER, "migrate_postgres"), status=lazy(RECONCILER, "postgres_status"), uri=_uri,
+                reconcile_logins=lazy(RECONCILER, "reconcile_postgres_logins")),
+    check_spec=_check_spec,
+)
