@@ -56,7 +56,9 @@ def test_interrupted_non_idempotent_migration_waits_for_repair(make_env, admin, 
     env = make_env("collections:\n  ledger_entries: {}\n", migrations={"0001_charge_fee.py": COUNTING})
     proc = migrator(env, tmp_path, slow_s=30)
     ledger = admin[STATE_DATABASE][LEDGER]
-    wait_until(lambda: ledger.find_one({"database": db_name, "state": "applying"}) is not None)
+    # Killed inside up(): after its first write, during its sleep (marked `applying` alone is not yet inside).
+    wait_until(lambda: ledger.find_one({"database": db_name, "state": "applying"}) is not None
+               and admin[db_name].ledger_entries.find_one({"_id": "fee"}) is not None)
     proc.send_signal(signal.SIGKILL)
     proc.communicate(timeout=30)
 
