@@ -28,8 +28,13 @@ class Connections:
             pytest.fail(self._down[service], pytrace=False)
 
     def _mark_down(self, service: str, where: str, reason: str) -> None:
-        self._down[service] = (f"{service} at {where} is unreachable: {reason} (waited at most {self.timeout_s:g} s) "
-                               f"— fix: start it with '{self.target.up_fix}' and look at 'datastack status'")
+        if any(key[0] == service for key in self._open):
+            # It answered earlier in this run: a new login timing out now is the same hang a live connection
+            # would report, so every check of it fails with the one same cause whichever met it first.
+            self._down[service] = _stopped_answering(service, where, reason)
+        else:
+            self._down[service] = (f"{service} at {where} is unreachable: {reason} (waited at most {self.timeout_s:g} s) "
+                                   f"— fix: start it with '{self.target.up_fix}' and look at 'datastack status'")
         pytest.fail(self._down[service], pytrace=False)
 
     def stopped_answering(self, exc: BaseException) -> str | None:
@@ -41,8 +46,7 @@ class Connections:
         ep = self.target.endpoints
         where = {"mongodb": lambda: ",".join(ep.mongodb.hosts), "postgres": lambda: f"{ep.postgres.host}:{ep.postgres.port}",
                  "redis": lambda: f"{ep.redis.host}:{ep.redis.port}"}[service]()
-        self._down[service] = (f"{service} at {where} stopped answering during the check: {_first_line(exc)} "
-                               f"— fix: look at 'datastack status' and 'datastack logs {service}'; a hung server needs a restart")
+        self._down[service] = _stopped_answering(service, where, _first_line(exc))
         return self._down[service]
 
     def is_down(self, service: str) -> bool:
@@ -149,6 +153,11 @@ class Connections:
             except Exception:  # closing is best effort at the end of a run
                 pass
         self._open.clear()
+
+
+def _stopped_answering(service: str, where: str, reason: str) -> str:
+    return (f"{service} at {where} stopped answering during the check: {reason} "
+            f"— fix: look at 'datastack status' and 'datastack logs {service}'; a hung server needs a restart")
 
 
 def _first_line(exc: BaseException) -> str:
