@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import copy
 
-from checks.lib.pg_catalog_snapshot import _unqualifier
-from checks.lib.pg_reference import load_cached, save_cached, scripts_key
+from roles.postgres.reconcile.catalog_snapshot import _unqualifier
+from roles.postgres.reconcile.reference import load_cached, save_cached, scripts_key
 from checks.lib.pg_structure import Difference, fk_rules, index_shape, structure_differences, structure_fix
 
 DECLARED = {
