@@ -152,5 +152,27 @@ def postgres_status(spec: EnvironmentSpec, endpoints: Endpoints, secrets: dict[s
                 engine.dispose()
             if report.revision["current"] != report.revision["head"]:
                 report.notes.append(f"not at head: run 'datastack migrate' (current {report.revision['current'] or 'base'})")
+            else:
+                _missing_indexes_status(spec, endpoints, secrets, db_name, report)
         reports.append(report)
     return reports
+
+
+def _missing_indexes_status(spec: EnvironmentSpec, endpoints: Endpoints, secrets: dict[str, str], db_name: str,
+                            report: StoreReport) -> None:
+    """At head: the declared indexes missing live, as the create_index changes a migrate would make (cached reference
+    only: status never builds it)."""
+    from datastack.plan import state_dir_for
+    from .connect import connect
+    from .indexes import missing_index_steps
+    from .reference import cached_reference
+
+    reference = cached_reference(spec, state_dir_for(spec), db_name)[2]
+    if reference is None:
+        report.notes.append("index comparison skipped: the declared structure of these Alembic scripts is not cached")
+        return
+    with connect(spec, endpoints, secrets, database=db_name) as conn:
+        steps, notes = missing_index_steps(conn, db_name, spec.services.postgres.databases[db_name].schema_name,
+                                           reference["indexes"])
+    report.planned += [step.change() for step in steps]
+    report.notes += notes

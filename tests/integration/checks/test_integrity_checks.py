@@ -77,6 +77,9 @@ def test_dropped_indexes_fail_naming_query_and_plan_until_migrate(env):
         cache.with_suffix(".away").rename(cache)
     algo = next(r for r in cold if r["database"] == "algo_trading")
     assert "index comparison skipped" in " ".join(algo["notes"]) and not algo["planned"], algo
+    status = _migrate_cli(env, "status", changes=False)
+    assert [c["detail"].split()[0] for r in status for c in r["planned"] if r["database"] == "algo_trading"] == \
+        ["idx_positions_user_symbol"], status
     planned = _migrate_cli(env, "--dry-run")
     assert ("algo_trading.positions", "create_index") in {(c["target"], c["action"]) for c in planned}, planned
     assert len(messages(check(env, "-k", "queries")[1])) == 2, "the dry run wrote"
@@ -96,13 +99,15 @@ def _migrate_cli(env, *args: str, changes: bool = True) -> list[dict]:
     import subprocess
     import sys
 
-    done = subprocess.run([sys.executable, "-m", "datastack.cli", "migrate", "--spec", str(env.spec_path), "--json", *args],
+    command, options = (["status"], args[1:]) if args[:1] == ("status",) else ([], args)
+    done = subprocess.run([sys.executable, "-m", "datastack.cli", "migrate", *command, "--spec", str(env.spec_path),
+                           "--json", *options],
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stdout + done.stderr
     reports = json.loads(done.stdout)["stores"]
     if not changes:
         return reports
-    return [c for r in reports for c in r["planned" if "--dry-run" in args else "applied"]]
+    return [c for r in reports for c in r["planned" if "--dry-run" in args or command else "applied"]]
 
 
 def test_missing_seed_and_orphan_fail_read_only_without_writing(env):
