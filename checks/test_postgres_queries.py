@@ -41,5 +41,5 @@ def test_critical_query_uses_its_index(target, connections, postgres_query):
     used, plan = pg_plan_summary(explain)
     how = f"enable_seqscan off: {pages} pages < {threshold}" if small else f"{pages} pages, planner unconstrained"
     assert query.index in used, (f"{database}: query {query.name} planned as {plan} ({how}), expected index "
-                                 f"{query.index} — fix: if the index is missing, recreate it as its Alembic revision does (or roll back past "
-                                 f"that revision and {target.fix}); if it exists, the query no longer matches it")
+                                 f"{query.index} — fix: if the index is missing, {target.fix} (recreates the indexes the Alembic scripts "
+                                 f"declare at head); if it exists, the query no longer matches it")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from checks.lib.pg_catalog_snapshot import catalog_snapshot
+from roles.postgres.reconcile.catalog_snapshot import catalog_snapshot
 from checks.lib.pg_reference import declared_structure
 from checks.lib.pg_structure import structure_differences, structure_fix
 from checks.lib.postgres import alembic_revision, reader_login

@@ -1,6 +1,6 @@
 """PostgreSQL structure drift, pure: compare a live catalog snapshot with the one declared by Alembic at head.
 
-A snapshot (see `pg_catalog_snapshot.py`) is plain JSON:
+A snapshot (see `roles/postgres/reconcile/catalog_snapshot.py`) is plain JSON:
     {"tables": [name, ...],
      "columns": {table: {column: {"type": "numeric(20,8)", "not_null": true, "default": "0"}}},
      "indexes": {table: {name: "CREATE INDEX ... USING btree (...)"}},
@@ -24,6 +24,7 @@ _FK_RULE = re.compile(r" ON (DELETE|UPDATE) (CASCADE|RESTRICT|NO ACTION|SET DEFA
 class Difference:
     text: str
     undeclared: bool = False  # live but not declared: removed by a new Alembic revision, not by migrate
+    restorable: bool = False  # a declared index missing live: migrate recreates it, at head too
 
 
 def structure_differences(database: str, kind: str, declared: dict, live: dict) -> list[Difference]:
@@ -60,7 +61,8 @@ def _nullability(column: dict) -> str:
 
 
 def _indexes(where: str, declared: dict, live: dict) -> list[Difference]:
-    found = _named(where, "index", set(declared), set(live))
+    found = [Difference(d.text, d.undeclared, restorable=not d.undeclared)
+             for d in _named(where, "index", set(declared), set(live))]
     found += [Difference(f"{where}: index {name} {index_shape(live[name])} != declared {index_shape(declared[name])}")
               for name in sorted(set(declared) & set(live)) if live[name] != declared[name]]
     return found
@@ -97,12 +99,14 @@ def fk_rules(definition: str) -> dict[str, str]:
 
 
 def structure_fix(differences: list[Difference], *, at_head: bool, migrate: str, alembic_dir: str) -> str:
-    """What repairs these differences. `datastack migrate` only applies revisions not yet applied, so it is the
-    fix only while the database is behind its head; drift at head needs a hand repair or a new revision."""
+    """What repairs these differences. `datastack migrate` applies the revisions not yet applied and, at head,
+    recreates missing indexes; other drift at head needs a hand repair or a new revision."""
     if not at_head:
         return f"{migrate} (the database is not at its Alembic head)"
     fixes = []
-    if any(not d.undeclared for d in differences):
+    if any(d.restorable for d in differences):
+        fixes.append(f"{migrate} recreates missing indexes from the revisions in {alembic_dir}")
+    if any(not d.undeclared and not d.restorable for d in differences):
         fixes.append(f"recreate it as the revisions in {alembic_dir} declare it, by hand or in a new Alembic revision "
                      f"('{migrate}' alone does not: the database is already at head)")
     if any(d.undeclared for d in differences):

@@ -70,7 +70,7 @@ def _mongodb(spec, endpoints, secrets) -> dict[str, Any]:
 def _postgres(spec, endpoints, secrets) -> dict[str, Any]:
     import psycopg
 
-    from checks.lib.pg_catalog_snapshot import catalog_snapshot
+    from roles.postgres.reconcile.catalog_snapshot import catalog_snapshot
     from checks.lib.postgres import alembic_revision
 
     from roles.postgres.reconcile.settings import load_alembic_settings

@@ -35,16 +35,19 @@ def _migrate(spec: EnvironmentSpec, endpoints: Endpoints, secrets: dict[str, str
     from .alembic_runner import upgrade_database
     from .connect import connect, engine_for, open_sqlalchemy
     from .extensions import extension_steps
+    from .indexes import restore_missing_indexes
     from .migration_lock import database_key, migration_lock
     from .privileges import default_privilege_steps, relation_grant_steps, schema_steps
     from .roles import search_path_steps
     from .settings import load_alembic_settings
     from .steps import run_steps
+    from datastack.plan import state_dir_for
 
     pg = spec.services.postgres
     if pg is None:
         return []
     settings = load_alembic_settings()
+    state_dir = state_dir_for(spec)
     reports = {name: StoreReport(store="postgres", database=name) for name in pg.databases}
 
     cluster = reconcile_cluster(spec, endpoints, secrets, options, reports)
@@ -74,6 +77,9 @@ def _migrate(spec: EnvironmentSpec, endpoints: Endpoints, secrets: dict[str, str
                                          settings=settings, schema=db.schema_name, options=options, report=report)
                 finally:
                     engine.dispose()
+                # At head, indexes dropped by hand are recreated from the scripts' own definitions.
+                restore_missing_indexes(conn, spec, endpoints, secrets, state_dir, db_name, settings.version_table,
+                                        report, options)
             # After Alembic: tables that predate the default privileges (or were granted too much) are fixed here.
             run_steps(conn, relation_grant_steps(conn, db_name, db.schema_name, roles, settings.version_table),
                       report, options)
@@ -146,5 +152,27 @@ def postgres_status(spec: EnvironmentSpec, endpoints: Endpoints, secrets: dict[s
                 engine.dispose()
             if report.revision["current"] != report.revision["head"]:
                 report.notes.append(f"not at head: run 'datastack migrate' (current {report.revision['current'] or 'base'})")
+            else:
+                _missing_indexes_status(spec, endpoints, secrets, db_name, report)
         reports.append(report)
     return reports
+
+
+def _missing_indexes_status(spec: EnvironmentSpec, endpoints: Endpoints, secrets: dict[str, str], db_name: str,
+                            report: StoreReport) -> None:
+    """At head: the declared indexes missing live, as the create_index changes a migrate would make (cached reference
+    only: status never builds it)."""
+    from datastack.plan import state_dir_for
+    from .connect import connect
+    from .indexes import missing_index_steps
+    from .reference import cached_reference
+
+    reference = cached_reference(spec, state_dir_for(spec), db_name)[2]
+    if reference is None:
+        report.notes.append("index comparison skipped: the declared structure of these Alembic scripts is not cached")
+        return
+    with connect(spec, endpoints, secrets, database=db_name) as conn:
+        steps, notes = missing_index_steps(conn, db_name, spec.services.postgres.databases[db_name].schema_name,
+                                           reference["indexes"])
+    report.planned += [step.change() for step in steps]
+    report.notes += notes

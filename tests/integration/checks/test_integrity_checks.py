@@ -67,13 +67,47 @@ def test_dropped_indexes_fail_naming_query_and_plan_until_migrate(env):
     pg = _one(failed, "test_postgres_queries.py::test_critical_query_uses_its_index[algo_trading.positions_by_user_and_symbol]")
     assert "query positions_by_user_and_symbol planned as Seq Scan on positions" in pg
     assert "expected index idx_positions_user_symbol" in pg and "enable_seqscan off" in pg
-    # MongoDB's reconciler recreates its index; Alembic is at head and does not, so the PostgreSQL index is
-    # recreated as its revision (0002) does, which is what the check's fix says.
-    migrate(env)
+    # Alembic is at head and applies nothing: migrate recreates the index from the scripts' own definition
+    # (MongoDB's reconciler its own), planned first by a dry run that changes nothing.
+    cache = env.session.state_dir / "checks" / "postgres-structure-algo_trading.json"
+    cache.rename(cache.with_suffix(".away"))
+    try:  # a cold reference: the dry run does not build it (that writes a scratch database), it says so
+        cold = _migrate_cli(env, "--dry-run", changes=False)
+    finally:
+        cache.with_suffix(".away").rename(cache)
+    algo = next(r for r in cold if r["database"] == "algo_trading")
+    assert "index comparison skipped" in " ".join(algo["notes"]) and not algo["planned"], algo
+    status = _migrate_cli(env, "status", changes=False)
+    assert [c["detail"].split()[0] for r in status for c in r["planned"] if r["database"] == "algo_trading"] == \
+        ["idx_positions_user_symbol"], status
+    planned = _migrate_cli(env, "--dry-run")
+    assert ("algo_trading.positions", "create_index") in {(c["target"], c["action"]) for c in planned}, planned
+    assert len(messages(check(env, "-k", "queries")[1])) == 2, "the dry run wrote"
+    applied = _migrate_cli(env)
+    assert [c["detail"] for c in applied if c["target"] == "algo_trading.positions"] == \
+        ["idx_positions_user_symbol (missing; declared by the Alembic scripts at head)"], applied
     with _pg(env, "algo_trading") as conn:
-        conn.execute("CREATE INDEX idx_positions_user_symbol ON positions (user_id, symbol)")
+        indexdef = conn.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'idx_positions_user_symbol'").fetchone()
+    assert indexdef and "positions USING btree (user_id, symbol)" in indexdef[0], indexdef
     code, result, output = check(env, "-k", "queries")
     assert code == 0, output
+
+
+def _migrate_cli(env, *args: str, changes: bool = True) -> list[dict]:
+    """`datastack migrate --json` through the real CLI: the changes it planned (dry run) or applied, or its reports."""
+    import json
+    import subprocess
+    import sys
+
+    command, options = (["status"], args[1:]) if args[:1] == ("status",) else ([], args)
+    done = subprocess.run([sys.executable, "-m", "datastack.cli", "migrate", *command, "--spec", str(env.spec_path),
+                           "--json", *options],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    reports = json.loads(done.stdout)["stores"]
+    if not changes:
+        return reports
+    return [c for r in reports for c in r["planned" if "--dry-run" in args or command else "applied"]]
 
 
 def test_missing_seed_and_orphan_fail_read_only_without_writing(env):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import copy
 
-from checks.lib.pg_catalog_snapshot import _unqualifier
-from checks.lib.pg_reference import load_cached, save_cached, scripts_key
+from roles.postgres.reconcile.catalog_snapshot import _unqualifier
+from roles.postgres.reconcile.reference import load_cached, save_cached, scripts_key
 from checks.lib.pg_structure import Difference, fk_rules, index_shape, structure_differences, structure_fix
 
 DECLARED = {
@@ -135,6 +135,10 @@ def test_fix_depends_on_head_and_on_undeclared_objects():
         "objects not declared must be removed by a new Alembic revision in migrations/postgres/a "
         "(DROP ... IF EXISTS), then datastack migrate --env local")
     assert "; objects not declared" in structure_fix([missing, extra], at_head=True, **kwargs)
+    index = Difference("a: index y missing", restorable=True)
+    assert structure_fix([index], at_head=True, **kwargs) == \
+        "datastack migrate --env local recreates missing indexes from the revisions in migrations/postgres/a"
+    assert structure_fix([index, missing], at_head=True, **kwargs).count("; ") == 1
 
 
 def test_cache_is_keyed_by_the_scripts_and_world_readable(tmp_path):

@@ -3,7 +3,7 @@
 The queries run with `search_path = pg_catalog`, so every name PostgreSQL prints is schema-qualified
 the same way in any database; the schema qualifier is then stripped so a snapshot compares across
 databases (the live one and the scratch reference) and reads like the revisions that made it.
-Read-only: safe for the readonly role.
+Read-only: safe for the readonly role. Used by `check` (structure drift), `diff` and `migrate` (missing indexes).
 """
 
 from __future__ import annotations
