@@ -53,6 +53,15 @@ class Service:
     first_start: Callable[["list[BootstrapStep]", str, int, Secrets, Callable[[str], None]], None] | None = None
     # Container engines: the one-shot job that runs those steps from inside the environment's network.
     first_start_job: Callable[["Plan", "ServicePlan", Secrets], "JobDefinition"] | None = None
+    # How reports name it, when not its name.
+    label: str | None = None
+    # A directory of pytest check modules (test_<name>_<category>.py) it brings, run by `datastack check`
+    # beside checks/ when it is declared; the built-in services keep theirs in checks/.
+    checks_dir: "Path | None" = None
+
+    @property
+    def display_name(self) -> str:
+        return self.label or self.name
 
     def declared(self, spec: "EnvironmentSpec") -> bool:
         value = getattr(spec.services, self.spec_key or self.name, None)
@@ -61,8 +70,9 @@ class Service:
 
 def registered_services() -> list[Service]:
     """Every service, in start order (stores first, then what uses them)."""
-    from roles.registry import SERVICES
+    from roles.registry import SERVICES, load_extensions
 
+    load_extensions()
     return list(SERVICES)
 
 

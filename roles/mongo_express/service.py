@@ -6,4 +6,4 @@ from datastack.services import Service
 
 from .plan import plan_mongo_express
 
-SERVICE = Service(name="mongo_express", plan=plan_mongo_express)
+SERVICE = Service(name="mongo_express", plan=plan_mongo_express, label="mongo-express")
