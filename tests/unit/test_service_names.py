@@ -1,0 +1,125 @@
+"""Issue 10's rule: outside a service's own places, at most two Python files name it (the registry and one other).
+
+A service's own places are roles/<service>/, templates/<service>/, checks/, infra/components/, migrations/<service>/,
+images/ (one recipe folder per image), the app service's own code in app/, tests/, benchmarks/ and docs. Everything
+else — the generic pipeline in datastack/, infra/'s wiring, roles/ itself — is scanned here, comments and docstrings
+included, so a name re-added anywhere in it fails this test.
+
+STILL_TO_MOVE lists, exactly, the generic files that still name a service: an entry that no longer does fails too,
+so the list only ever shrinks and always says what is left.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from datastack.paths import PROJECT_ROOT
+
+NAMES = {
+    "mongodb": re.compile(r"mongo(?![-_ ]?express)", re.I),
+    "postgres": re.compile(r"postgres", re.I),
+    "redis": re.compile(r"redis", re.I),
+    "mongo_express": re.compile(r"mongo[-_ ]?express", re.I),
+    # Not the CLI's typer application (`app = typer.Typer()`, `@app.command()`, `register(app: typer.Typer)`).
+    "app": re.compile(r"(?<!@)\bapps?\b(?!: typer|\.command|\.add_typer|\(\)| = typer)", re.I),
+}
+REGISTRY = "roles/registry.py"
+OWN_PLACES = re.compile(r"^(roles/[^/]+/|infra/components/)")
+SCANNED = ("datastack", "infra", "roles")
+
+STILL_TO_MOVE: dict[str, set[str]] = {
+    "mongodb": {
+        "datastack/check/design.py", "datastack/check/html_report.py", "datastack/check/results.py",
+        "datastack/cli/__init__.py", "datastack/cli/lifecycle.py", "datastack/cli/migrate.py",
+        "datastack/credentials.py", "datastack/diff/compare.py", "datastack/diff/snapshot.py",
+        "datastack/endpoints.py", "datastack/engines/docker/bootstrap.py", "datastack/engines/docker/engine.py",
+        "datastack/engines/docker/files.py", "datastack/engines/local/engine.py",
+        "datastack/engines/local/mongo_express.py", "datastack/engines/local/runtime.py",
+        "datastack/images/mongo_express_build.py", "datastack/images/recipes.py", "datastack/migrate/renewal.py",
+        "datastack/migrate/report.py", "datastack/plan/addresses.py", "datastack/plan/containers.py",
+        "datastack/plan/context.py", "datastack/plan/definitions.py", "datastack/plan/escaping.py",
+        "datastack/plan/model.py", "datastack/plan/toolchain.py", "datastack/probes.py", "datastack/session.py",
+        "datastack/spec/apps.py", "datastack/spec/checks.py", "datastack/spec/common.py",
+        "datastack/spec/environment.py", "datastack/spec/load.py", "datastack/spec/secrets.py",
+        "datastack/spec/validators.py", "infra/config.py", "infra/program.py",
+    },
+    "postgres": {
+        "datastack/check/design.py", "datastack/cli/__init__.py", "datastack/cli/diff.py",
+        "datastack/cli/lifecycle.py", "datastack/cli/migrate.py", "datastack/credentials.py",
+        "datastack/diff/compare.py", "datastack/diff/snapshot.py", "datastack/endpoints.py",
+        "datastack/engines/docker/bootstrap.py", "datastack/engines/docker/engine.py",
+        "datastack/engines/local/runtime.py", "datastack/engines/local/safe_fs.py", "datastack/images/base.py",
+        "datastack/images/recipes.py", "datastack/migrate/report.py", "datastack/plan/addresses.py",
+        "datastack/plan/containers.py", "datastack/plan/context.py", "datastack/plan/escaping.py",
+        "datastack/plan/model.py", "datastack/plan/toolchain.py", "datastack/probes.py", "datastack/session.py",
+        "datastack/spec/apps.py", "datastack/spec/checks.py", "datastack/spec/common.py",
+        "datastack/spec/environment.py", "datastack/spec/load.py", "datastack/spec/validators.py",
+        "infra/program.py",
+    },
+    "redis": {
+        "datastack/check/design.py", "datastack/cli/__init__.py", "datastack/cli/diff.py",
+        "datastack/cli/lifecycle.py", "datastack/cli/migrate.py", "datastack/credentials.py",
+        "datastack/diff/compare.py", "datastack/diff/snapshot.py", "datastack/endpoints.py",
+        "datastack/engines/docker/engine.py", "datastack/engines/local/process.py",
+        "datastack/engines/local/runtime.py", "datastack/engines/local/safe_fs.py", "datastack/images/base.py",
+        "datastack/images/recipes.py", "datastack/migrate/renewal.py", "datastack/migrate/report.py",
+        "datastack/plan/addresses.py", "datastack/plan/containers.py", "datastack/plan/escaping.py",
+        "datastack/plan/model.py", "datastack/plan/toolchain.py", "datastack/probes.py", "datastack/spec/apps.py",
+        "datastack/spec/checks.py", "datastack/spec/environment.py", "datastack/spec/validators.py",
+        "infra/program.py",
+    },
+    "mongo_express": {
+        "datastack/cli/__init__.py", "datastack/cli/lifecycle.py", "datastack/endpoints.py",
+        "datastack/engines/docker/engine.py", "datastack/engines/local/mongo_express.py",
+        "datastack/images/__init__.py", "datastack/images/build.py", "datastack/images/mongo_express_build.py",
+        "datastack/images/recipes.py", "datastack/plan/addresses.py", "datastack/plan/containers.py",
+        "datastack/plan/toolchain.py", "datastack/session.py", "datastack/spec/apps.py",
+        "datastack/spec/environment.py", "infra/program.py",
+    },
+    "app": {
+        "datastack/cli/__init__.py", "datastack/credentials.py", "datastack/endpoints.py",
+        "datastack/engines/docker/engine.py", "datastack/engines/local/engine.py",
+        "datastack/engines/local/safe_fs.py", "datastack/images/__init__.py", "datastack/images/base.py",
+        "datastack/images/recipes.py", "datastack/paths.py", "datastack/plan/addresses.py",
+        "datastack/plan/containers.py", "datastack/plan/toolchain.py", "datastack/spec/apps.py",
+        "datastack/spec/common.py", "datastack/spec/environment.py", "datastack/spec/validators.py",
+        "infra/program.py",
+    },
+}
+
+
+def generic_files() -> list[str]:
+    found = []
+    for top in SCANNED:
+        for path in sorted((PROJECT_ROOT / top).rglob("*.py")):
+            relative = path.relative_to(PROJECT_ROOT).as_posix()
+            if not OWN_PLACES.match(relative):
+                found.append(relative)
+    return found
+
+
+def files_naming(service: str) -> set[str]:
+    pattern = NAMES[service]
+    return {f for f in generic_files() if pattern.search((PROJECT_ROOT / f).read_text())}
+
+
+@pytest.mark.parametrize("service", list(NAMES))
+def test_at_most_two_generic_files_name_a_service(service):
+    naming = files_naming(service) - STILL_TO_MOVE.get(service, set())
+    assert REGISTRY in naming, "the registry names every built-in service"
+    assert len(naming) <= 2, f"{service} is named in {sorted(naming - {REGISTRY})}: move it behind a registry hook"
+
+
+@pytest.mark.parametrize("service", list(NAMES))
+def test_the_still_to_move_list_is_exact(service):
+    stale = STILL_TO_MOVE.get(service, set()) - files_naming(service)
+    assert not stale, f"{sorted(stale)} no longer name {service}: drop them from STILL_TO_MOVE"
+
+
+def test_the_scan_sees_the_generic_pipeline():
+    files = generic_files()
+    assert "datastack/plan/build.py" in files and REGISTRY in files
+    assert not any(f.startswith(("roles/redis/", "infra/components/")) for f in files)
