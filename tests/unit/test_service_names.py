@@ -30,6 +30,9 @@ REGISTRY = "roles/registry.py"
 OWN_PLACES = re.compile(r"^(roles/[^/]+/|infra/components/)")
 SCANNED = ("datastack", "infra", "roles")
 
+# The one generic file besides the registry that may name a service (none needed so far).
+ALSO_ALLOWED: dict[str, tuple[str]] = {}
+
 STILL_TO_MOVE: dict[str, set[str]] = {
     "mongodb": {
         "datastack/check/design.py", "datastack/check/html_report.py", "datastack/check/results.py",
@@ -108,9 +111,11 @@ def files_naming(service: str) -> set[str]:
 
 @pytest.mark.parametrize("service", list(NAMES))
 def test_at_most_two_generic_files_name_a_service(service):
+    allowed = {REGISTRY, *ALSO_ALLOWED.get(service, ())}
+    assert len(allowed) <= 2
     naming = files_naming(service) - STILL_TO_MOVE.get(service, set())
     assert REGISTRY in naming, "the registry names every built-in service"
-    assert len(naming) <= 2, f"{service} is named in {sorted(naming - {REGISTRY})}: move it behind a registry hook"
+    assert naming <= allowed, f"{service} is named in {sorted(naming - allowed)}: move it behind a registry hook"
 
 
 @pytest.mark.parametrize("service", list(NAMES))
