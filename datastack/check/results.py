@@ -10,7 +10,7 @@ FIX_MARK = " — fix: "
 
 
 class CheckResult(BaseModel):
-    id: str = Field(description="pytest node id, e.g. checks/test_mongodb_drift.py::test_index_matches_spec[...]")
+    id: str = Field(description="pytest node id, e.g. checks/test_<service>_drift.py::test_...[...]")
     service: str
     category: str = Field(description="health | users | drift | latency")
     outcome: str = Field(description="passed | failed | skipped | error")

@@ -107,7 +107,7 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     @handle_errors
-    def logs(service: Annotated[str, typer.Argument(help="service name, or a role (mongodb) for all its members")],
+    def logs(service: Annotated[str, typer.Argument(help="service name, or a role for all its members")],
              env: EnvOption = None, spec: SpecOption = None,
              lines: Annotated[int, typer.Option("--lines", "-n")] = 50,
              follow: Annotated[bool, typer.Option("--follow", "-f")] = False):
@@ -131,7 +131,7 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     @handle_errors
-    def uri(service: Annotated[str, typer.Argument(help="mongodb | postgres | redis")],
+    def uri(service: Annotated[str, typer.Argument(help="a store's name")],
             env: EnvOption = None, spec: SpecOption = None,
             as_user: Annotated[Optional[str], typer.Option("--as", help="user to connect as (default: the admin)")] = None,
             from_stack: FromStackOption = None):

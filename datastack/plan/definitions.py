@@ -39,7 +39,7 @@ class DeliveredFile:
 
 @dataclass(frozen=True)
 class JobDefinition:
-    """A one-shot container a service's first start needs (e.g. initiating a mongod replica set from inside)."""
+    """A one-shot container a service's first start needs (e.g. initiating a replica set from inside)."""
 
     service: str
     name: str

@@ -261,7 +261,7 @@ def write_rendered(f: RenderedFile, uid: int | None = None, gid: int | None = No
     """Write a rendered file into conf/ (root-owned) when its content, mode or owner differs.
 
     Plain files stay root's (group the service's, so it reads them); a secret is owned by the service
-    user and readable by nobody else (mongod refuses a keyFile any group may read)."""
+    user and readable by nobody else (some servers refuse a key file any group may read)."""
     path = Path(f.path)
     mode = f.mode if not f.secret else min(f.mode, 0o600)
     owner = (uid if f.secret else 0) if uid is not None else None
