@@ -16,9 +16,11 @@ if TYPE_CHECKING:
 
     from .endpoints import Endpoints
     from .migrate.report import MigrateOptions, StoreReport
+    from .plan.addresses import AddressScope
+    from .plan.containers import ContainerDefinition
     from .plan.context import PlanContext
     from .plan.definitions import JobDefinition
-    from .plan.model import BootstrapStep, Plan, ServicePlan
+    from .plan.model import BootstrapStep, Plan, Probe, ServicePlan
     from .spec import EnvironmentSpec
 
 Secrets = dict[str, str]
@@ -53,6 +55,12 @@ class Service:
     first_start: Callable[["list[BootstrapStep]", str, int, Secrets, Callable[[str], None]], None] | None = None
     # Container engines: the one-shot job that runs those steps from inside the environment's network.
     first_start_job: Callable[["Plan", "ServicePlan", Secrets], "JobDefinition"] | None = None
+    # Readiness in its own protocol (a Probe of kind <name>): raises datastack.probes.NotReady until it answers.
+    ready: Callable[["Probe", "str | None", "str | None"], None] | None = None
+    # Its part of the Endpoints, seen from the scope's side (published ports, or the private network).
+    address: Callable[["EnvironmentSpec", "Endpoints", "AddressScope"], None] | None = None
+    # Container engines: image, inner port, users, data dir, healthcheck (roles/<service>/container.py).
+    container: "ContainerDefinition | None" = None
     # How reports name it, when not its name.
     label: str | None = None
     # A directory of pytest check modules (test_<name>_<category>.py) it brings, run by `datastack check`

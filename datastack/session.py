@@ -59,7 +59,7 @@ class Session:
 
     def endpoints_for_engine(self, engine) -> Endpoints:
         standin = any(s.implementation == "secantus" for s in engine.plan.services)
-        return planned_endpoints(self.spec, engine.name, mongo_standin=standin)
+        return planned_endpoints(self.spec, engine.name, stand_in=standin)
 
     def endpoints(self) -> Endpoints:
         """A Pulumi stack's outputs when given, else what the last `up` recorded, else what the plan says."""
@@ -69,7 +69,7 @@ class Session:
         if saved is not None:
             return saved
         standin = not self.toolchain.mongod
-        return planned_endpoints(self.spec, self.spec.engine, mongo_standin=standin)
+        return planned_endpoints(self.spec, self.spec.engine, stand_in=standin)
 
 
 def endpoints_from_stack(path: Path, environment: str) -> Endpoints:

@@ -95,7 +95,7 @@ def container_definitions(spec: EnvironmentSpec, plan: Plan) -> list[ContainerDe
 
 def definition_for(spec: EnvironmentSpec, plan: Plan, svc: ServicePlan) -> ContainerDefinition:
     user = containers.image_user(spec, svc.role)
-    inner_port = containers.CONTAINER_PORTS[svc.role]
+    inner_port = containers.container_port(svc.role)
     return ContainerDefinition(
         service=svc.name,
         role=svc.role,

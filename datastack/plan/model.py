@@ -30,7 +30,8 @@ class RenderedFile(BaseModel):
 class Probe(BaseModel):
     """How to tell the service is ready; engines poll it with one bounded loop."""
 
-    kind: Literal["tcp", "http", "mongodb", "postgres", "redis"]
+    kind: str = Field(pattern=r"^[a-z][a-z0-9_]*$",
+                      description="tcp | http | a registered service's name: its own protocol check (Service.ready)")
     host: str
     port: int
     path: str = "/"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datastack.credentials import mongo_login, mongo_uri
 from datastack.plan import containers
+from datastack.plan.addresses import container_endpoints
 from datastack.plan.context import PlanContext
 from datastack.plan.model import Probe, ServicePlan
 from datastack.spec import EnvironmentSpec
@@ -35,7 +36,7 @@ def plan_mongo_express(spec: EnvironmentSpec, ctx: PlanContext) -> list[ServiceP
         return []
     endpoints = ctx.endpoints
     if not local:
-        endpoints = containers.container_endpoints(spec)  # it reaches MongoDB on the private network
+        endpoints = container_endpoints(spec)  # it reaches MongoDB on the private network
     env = {
         "ME_CONFIG_MONGODB_URL": mongo_uri(endpoints, mongo_login(spec, ctx.secrets, mongo_express_login_user(spec), me.database)),
         "ME_CONFIG_MONGODB_ENABLE_ADMIN": "false" if me.database else "true",

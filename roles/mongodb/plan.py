@@ -16,6 +16,8 @@ from datastack.plan.context import PlanContext
 from datastack.plan.model import BootstrapStep, Probe, ServicePlan
 from datastack.spec import EnvironmentSpec
 
+from .container import mongo_member_names, mongo_uses_standin
+
 MONGO_IMAGE = "mongo:{version}"
 STANDIN_NOTE = (
     "mongod is not on PATH: MongoDB runs as the SecantusDB stand-in, single node; "
@@ -29,7 +31,7 @@ def plan_mongodb(spec: EnvironmentSpec, ctx: PlanContext) -> list[ServicePlan]:
         return []
     if ctx.layout.target == "local" and not ctx.toolchain.mongod:
         return [_standin(spec, ctx)]
-    if ctx.layout.target == "container" and containers.mongo_uses_standin(spec):
+    if ctx.layout.target == "container" and mongo_uses_standin(spec):
         return [_standin_container(spec, ctx)]
     return _mongod_members(spec, ctx)
 
@@ -103,7 +105,7 @@ def _mongod_members(spec: EnvironmentSpec, ctx: PlanContext) -> list[ServicePlan
     layout = ctx.layout
     replica = mongo.topology == "replica_set"
     container = layout.target == "container"
-    names = containers.mongo_member_names(spec, standin=False)
+    names = mongo_member_names(spec, standin=False)
     hosts = [f"{n}:27017" if container else f"127.0.0.1:{p}" for n, p in zip(names, mongo.ports)]
     members: list[ServicePlan] = []
     for index, (name, port) in enumerate(zip(names, mongo.ports)):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datastack.services import Service, Store, lazy
 
+from .addresses import mongodb_address
+from .container import CONTAINER
 from .container_job import mongo_first_start_job
 from .first_start import run_first_start
 from .plan import plan_mongodb
@@ -19,7 +21,10 @@ def _uri(spec, endpoints, secrets, user):
 
 SERVICE = Service(
     name="mongodb",
+    address=mongodb_address,
+    container=CONTAINER,
     plan=plan_mongodb,
+    ready=lazy("roles.mongodb.probe", "mongo_ping"),
     store=Store(migrate=lazy(RECONCILER, "migrate_mongodb"), status=lazy(RECONCILER, "mongodb_status"), uri=_uri,
                 reconcile_logins=lazy(RECONCILER, "reconcile_mongodb_logins"), roll_back=lazy(RECONCILER, "mongodb_down")),
     # Schema files parse and every granted role exists (pymongo is not imported at load).

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datastack.services import Service, Store, lazy
 
+from .addresses import postgres_address
+from .container import CONTAINER
 from .plan import plan_postgres
 
 RECONCILER = "roles.postgres.reconcile"
@@ -27,7 +29,10 @@ def _check_spec(spec, path) -> None:
 
 SERVICE = Service(
     name="postgres",
+    address=postgres_address,
+    container=CONTAINER,
     plan=plan_postgres,
+    ready=lazy("roles.postgres.probe", "postgres_ready"),
     store=Store(migrate=lazy(RECONCILER, "migrate_postgres"), status=lazy(RECONCILER, "postgres_status"), uri=_uri,
                 reconcile_logins=lazy(RECONCILER, "reconcile_postgres_logins")),
     check_spec=_check_spec,

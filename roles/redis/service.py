@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datastack.services import Service, Store, lazy
 
+from .addresses import redis_address
+from .container import CONTAINER
 from .plan import plan_redis
 
 RECONCILER = "roles.redis.reconcile"
@@ -18,7 +20,10 @@ def _uri(spec, endpoints, secrets, user):
 # Redis' reconciler is its ACL users and runtime config: after a start the engine runs all of it.
 SERVICE = Service(
     name="redis",
+    address=redis_address,
+    container=CONTAINER,
     plan=plan_redis,
+    ready=lazy("roles.redis.probe", "redis_answers"),
     store=Store(migrate=lazy(RECONCILER, "migrate_redis", one_report=True), status=lazy(RECONCILER, "redis_status", one_report=True),
                 uri=_uri, reconcile_logins=lazy(RECONCILER, "migrate_redis", one_report=True)),
 )

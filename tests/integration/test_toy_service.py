@@ -48,7 +48,7 @@ def test_toy_cache_is_planned_started_migrated_and_checked(cache_registered):
     assert [(s.name, s.role) for s in plan.services] == [("cache", "cache")]
 
     engine = LocalEngine(spec, plan, secrets)
-    endpoints = planned_endpoints(spec, "local", mongo_standin=False)
+    endpoints = planned_endpoints(spec, "local", stand_in=False)
     try:
         assert engine.up(endpoints) == {"cache": "started"}
         # The engine ran the toy's reconciler after start: its user already works.

@@ -1,0 +1,22 @@
+"""Application containers: the reference app's image (uid 10001) or the spec's own image."""
+
+from __future__ import annotations
+
+from datastack.plan.containers import ContainerDefinition, ImageUser
+
+INNER_PORT = 8080
+
+
+def healthcheck(implementation: str) -> list[str]:
+    if implementation == "reference-app":
+        return ["CMD", "python", "-c",
+                f"import urllib.request; urllib.request.urlopen('http://127.0.0.1:{INNER_PORT}/health', timeout=4)"]
+    return ["CMD-SHELL", f"exec 3<>/dev/tcp/127.0.0.1/{INNER_PORT}"]
+
+
+CONTAINER = ContainerDefinition(
+    inner_port=INNER_PORT,
+    users={"official": ImageUser("app", 10001, 10001), "offline": ImageUser("app", 10001, 10001)},
+    offline_recipes={"reference-app": "app"},
+    healthcheck=healthcheck,
+)

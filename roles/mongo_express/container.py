@@ -1,0 +1,18 @@
+"""mongo-express in containers: the official image (node, uid 1000) or the offline build."""
+
+from __future__ import annotations
+
+from datastack.plan.containers import ContainerDefinition, ImageUser
+
+INNER_PORT = 8081
+
+CONTAINER = ContainerDefinition(
+    inner_port=INNER_PORT,
+    users={"official": ImageUser("node", 1000, 1000), "offline": ImageUser("mongo-express", 10002, 10002)},
+    official_images={"mongo-express": "mongo-express:{version}"},
+    offline_recipes={"mongo-express": "mongo-express"},
+    healthcheck=lambda implementation: [
+        "CMD", "node", "-e",
+        f"require('http').get('http://127.0.0.1:{INNER_PORT}/', r => process.exit(r.statusCode < 500 ? 0 : 1))"
+        ".on('error', () => process.exit(1))"],
+)
