@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -61,6 +61,15 @@ class Service:
     address: Callable[["EnvironmentSpec", "Endpoints", "AddressScope"], None] | None = None
     # Container engines: image, inner port, users, data dir, healthcheck (roles/<service>/container.py).
     container: "ContainerDefinition | None" = None
+    # The programs it runs, found on this machine (None: absent), by name: `Toolchain.program(name)` in its plan.
+    find_programs: Callable[["EnvironmentSpec | None"], dict[str, "str | None"]] | None = None
+    # How to install each of those programs when missing (one line, e.g. "install it: apt-get install ...").
+    install_hints: dict[str, str] = field(default_factory=dict)
+    # Local engine: what `up` prepares on the host before planning (a build made once); never run by `plan`.
+    prepare_local: Callable[["EnvironmentSpec", Callable[[str], None]], None] | None = None
+    system_user: str = "datastack"  # the system user it runs as when datastack runs as root
+    # Implementations that are single-node stand-ins for the declared server (where they answer, one node).
+    stand_ins: tuple[str, ...] = ()
     # How reports name it, when not its name.
     label: str | None = None
     # A directory of pytest check modules (test_<name>_<category>.py) it brings, run by `datastack check`
@@ -90,6 +99,11 @@ def declared_services(spec: "EnvironmentSpec") -> list[Service]:
 
 def declared_stores(spec: "EnvironmentSpec") -> list[Service]:
     return [s for s in declared_services(spec) if s.store is not None]
+
+
+def runs_stand_in(planned: "list[ServicePlan]") -> bool:
+    """Whether a planned service runs a stand-in (it then answers as one node)."""
+    return any(s.implementation in service_named(s.role).stand_ins for s in planned)
 
 
 def store_of(role: str) -> Store:

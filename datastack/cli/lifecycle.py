@@ -48,9 +48,11 @@ def register(app: typer.Typer) -> None:
         claim_state_dir(session.state_dir, session.spec)  # before anything is written under it
         secrets = session.secrets(generate=True)
         if (engine or session.spec.engine) == "local":
-            from ..engines.local.mongo_express import ensure_mongo_express
+            from ..services import declared_services
 
-            ensure_mongo_express(session.spec, say)
+            for service in declared_services(session.spec):
+                if service.prepare_local is not None:
+                    service.prepare_local(session.spec, say)
         runner = engine_for(session, engine, secrets)
         for note in runner.plan.notes:
             console.print(f"[yellow]note:[/] {escape(note)}")

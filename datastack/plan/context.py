@@ -67,8 +67,9 @@ class PlanContext:
         """Where the services planned so far answer on this machine (what later services connect to)."""
         from .addresses import planned_endpoints
 
-        standin = any(s.implementation == "secantus" for s in self.planned)
-        return planned_endpoints(self.spec, self.layout.target, stand_in=standin)
+        from ..services import runs_stand_in
+
+        return planned_endpoints(self.spec, self.layout.target, stand_in=runs_stand_in(self.planned))
 
     def file(self, service: str, name: str, template: str, *, mode: int = 0o644, secret: bool = False,
              first_start_only: bool = False, directory: Path | None = None, **values) -> RenderedFile:

@@ -29,7 +29,7 @@ def plan_mongodb(spec: EnvironmentSpec, ctx: PlanContext) -> list[ServicePlan]:
     mongo = spec.services.mongodb
     if mongo is None:
         return []
-    if ctx.layout.target == "local" and not ctx.toolchain.mongod:
+    if ctx.layout.target == "local" and not ctx.toolchain.program("mongod"):
         return [_standin(spec, ctx)]
     if ctx.layout.target == "container" and mongo_uses_standin(spec):
         return [_standin_container(spec, ctx)]
@@ -137,7 +137,7 @@ def _mongod_members(spec: EnvironmentSpec, ctx: PlanContext) -> list[ServicePlan
             role="mongodb",
             implementation="mongod",
             image=containers.image_for(spec, "mongod", mongo.version) if container else MONGO_IMAGE.format(version=mongo.version),
-            command=["mongod" if container else (ctx.toolchain.mongod or "mongod"), "--config", conf.path],
+            command=["mongod" if container else (ctx.toolchain.program("mongod") or "mongod"), "--config", conf.path],
             files=files,
             data_dir=str(layout.data_dir(name)),
             log_file=str(log_file) if log_file else None,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datastack.programs import system_program
 from datastack.services import Service, Store, lazy
 
 from .addresses import mongodb_address
@@ -22,6 +23,11 @@ def _uri(spec, endpoints, secrets, user):
 SERVICE = Service(
     name="mongodb",
     address=mongodb_address,
+    find_programs=lambda spec: {"mongod": system_program("mongod")},
+    install_hints={"mongod": "install it: apt-get install mongodb-org (from MongoDB's own repository)",
+                   "secantus": "install mongod, or pip install 'datastack[standin]' (SecantusDB)"},
+    system_user="mongodb",
+    stand_ins=("secantus",),
     container=CONTAINER,
     plan=plan_mongodb,
     ready=lazy("roles.mongodb.probe", "mongo_ping"),

@@ -6,6 +6,7 @@ from datastack.services import Service, Store, lazy
 
 from .addresses import postgres_address
 from .container import CONTAINER
+from .programs import INSTALL_HINTS, find_postgres_programs
 from .plan import plan_postgres
 
 RECONCILER = "roles.postgres.reconcile"
@@ -30,6 +31,9 @@ def _check_spec(spec, path) -> None:
 SERVICE = Service(
     name="postgres",
     address=postgres_address,
+    find_programs=find_postgres_programs,
+    install_hints=INSTALL_HINTS,
+    system_user="postgres",
     container=CONTAINER,
     plan=plan_postgres,
     ready=lazy("roles.postgres.probe", "postgres_ready"),

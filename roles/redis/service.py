@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datastack.programs import system_program
 from datastack.services import Service, Store, lazy
 
 from .addresses import redis_address
@@ -21,6 +22,8 @@ def _uri(spec, endpoints, secrets, user):
 SERVICE = Service(
     name="redis",
     address=redis_address,
+    find_programs=lambda spec: {"redis-server": system_program("redis-server")},
+    system_user="redis",
     container=CONTAINER,
     plan=plan_redis,
     ready=lazy("roles.redis.probe", "redis_answers"),

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from ...errors import UserError
 from ...plan.model import Plan
-from ...plan.toolchain import PACKAGES
+from ...plan.toolchain import install_hint
 from ...programs import system_program
 
 RUNTIME_REQUIREMENTS = ["SecantusDB==0.7.0b3", "pymongo>=4.6", "psycopg[binary]>=3.1", "redis>=5"]
@@ -66,17 +66,17 @@ def check_binaries(plan: Plan) -> None:
         exe = svc.command[0] if svc.command else None
         if exe and not (Path(exe).is_absolute() and Path(exe).exists()):  # plans name programs by path
             name = Path(exe).name
-            raise UserError(f"{svc.name}: {name} not found", fix=f"install it: apt-get install {PACKAGES.get(name, name)}")
-        if svc.implementation == "secantus" and svc.command[0] == sys.executable:
+            raise UserError(f"{svc.name}: {name} not found", fix=install_hint(name))
+        if svc.command[1:2] == ["-m"] and exe == sys.executable:  # a Python module run by this interpreter
             import importlib.util
 
-            if importlib.util.find_spec("secantus") is None:
-                raise UserError("mongodb: mongod is not on PATH and the SecantusDB stand-in is not installed",
-                                fix=f"install mongod, or {PACKAGES['secantus']}")
+            module = svc.command[2]
+            if importlib.util.find_spec(module) is None:
+                raise UserError(f"{svc.name}: the Python module {module} is not installed", fix=install_hint(module))
         if svc.init:
-            initdb = svc.init.command[0]
-            if not (Path(initdb).is_absolute() and Path(initdb).exists()):
-                raise UserError(f"{svc.name}: initdb not found", fix="install it: apt-get install postgresql")
+            init = svc.init.command[0]
+            if not (Path(init).is_absolute() and Path(init).exists()):
+                raise UserError(f"{svc.name}: {Path(init).name} not found", fix=install_hint(Path(init).name))
 
 
 def ensure_service_users(plan: Plan, say) -> None:
