@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
     from .endpoints import Endpoints
     from .migrate.report import MigrateOptions, StoreReport
+    from .images.recipes import Recipe
     from .plan.addresses import AddressScope
     from .plan.containers import ContainerDefinition
     from .plan.context import PlanContext
@@ -70,6 +71,13 @@ class Service:
     system_user: str = "datastack"  # the system user it runs as when datastack runs as root
     # Implementations that are single-node stand-ins for the declared server (where they answer, one node).
     stand_ins: tuple[str, ...] = ()
+    # Files and directories its spec section names, checked at load: (field, path or None, "file" | "directory").
+    referenced_paths: Callable[["EnvironmentSpec"], "list[tuple[str, str | None, str]]"] | None = None
+    # pip requirements of its Python processes on the local engine (the runtime venv made for service users).
+    runtime_requirements: tuple[str, ...] = ()
+    # Offline images: its recipes (images/<recipe>/) and the Debian packages they need in the shared base.
+    image_recipes: "tuple[Recipe, ...]" = ()
+    base_packages: tuple[str, ...] = ()
     # How reports name it, when not its name.
     label: str | None = None
     # A directory of pytest check modules (test_<name>_<category>.py) it brings, run by `datastack check`

@@ -88,7 +88,7 @@ def container_port(role: str) -> int:
 
 
 def service_role(service: str) -> str:
-    """A plan entry's registered service: its name, or the name before '-<member>' ('<role>-1', '<role>-<app>')."""
+    """A plan entry's registered service: its name, or the name before '-<member>' ('<role>-1', '<role>-<name>')."""
     from ..services import registered_services
 
     names = sorted((s.name for s in registered_services()), key=len, reverse=True)

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+from datastack.images.recipes import Recipe
 from datastack.plan.containers import ContainerDefinition, ImageUser
 
 INNER_PORT = 8081
+
+# Offline images (`datastack images build`): the recipe and what it needs in the debootstrap base.
+IMAGE_RECIPES = (
+    Recipe("mongo-express", "mongo-express 1.1.0-rc-4 with built assets on nodejs 18, runs as user mongo-express"),
+)
+BASE_PACKAGES = ()
 
 CONTAINER = ContainerDefinition(
     inner_port=INNER_PORT,

@@ -22,7 +22,7 @@ def mongo_express_dir() -> Path | None:
     override = os.environ.get("DATASTACK_MONGO_EXPRESS_DIR")
     if override:
         return Path(override)
-    from datastack.images.mongo_express_build import START_SCRIPT, build_hash
+    from roles.mongo_express.host_build import START_SCRIPT, build_hash
 
     candidate = build_cache() / f"mongo-express-{build_hash()}"
     return candidate if (candidate / START_SCRIPT).is_file() else None
@@ -35,7 +35,7 @@ def ensure_mongo_express(spec, say) -> None:
         return
     if not (system_program("node") and system_program("npm")):
         return
-    from datastack.images.mongo_express_build import ensure_mongo_express_build
+    from roles.mongo_express.host_build import ensure_mongo_express_build
 
     ensure_mongo_express_build(build_cache(), progress=say)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datastack.images.recipes import Recipe
 from datastack.plan.containers import ContainerDefinition, ImageUser
 from datastack.spec import EnvironmentSpec
 
@@ -15,6 +16,12 @@ def healthcheck(implementation: str) -> list[str]:
                 " serverSelectionTimeoutMS=2000); c.admin.command('hello'); c.close()"]
     return ["CMD", "mongosh", "--quiet", "--norc", "--eval", "db.adminCommand('hello').ok"]
 
+
+# Offline images (`datastack images build`): the recipe and what it needs in the debootstrap base.
+IMAGE_RECIPES = (
+    Recipe("mongodb-standin", "SecantusDB 0.7.0b3 (MongoDB wire-compatible, single node), runs as user mongodb"),
+)
+BASE_PACKAGES = ("python3", "python3-venv")
 
 CONTAINER = ContainerDefinition(
     inner_port=INNER_PORT,

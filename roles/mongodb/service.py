@@ -6,7 +6,7 @@ from datastack.programs import system_program
 from datastack.services import Service, Store, lazy
 
 from .addresses import mongodb_address
-from .container import CONTAINER
+from .container import BASE_PACKAGES, CONTAINER, IMAGE_RECIPES
 from .container_job import mongo_first_start_job
 from .first_start import run_first_start
 from .plan import plan_mongodb
@@ -27,8 +27,13 @@ SERVICE = Service(
     install_hints={"mongod": "install it: apt-get install mongodb-org (from MongoDB's own repository)",
                    "secantus": "install mongod, or pip install 'datastack[standin]' (SecantusDB)"},
     system_user="mongodb",
+    referenced_paths=lambda spec: [(f"services.mongodb.databases.{d}.schema", db.schema_file, "file")
+                                   for d, db in spec.services.mongodb.databases.items()],
+    runtime_requirements=("SecantusDB==0.7.0b3", "pymongo>=4.6"),  # the stand-in runs as the service user
     stand_ins=("secantus",),
     container=CONTAINER,
+    image_recipes=IMAGE_RECIPES,
+    base_packages=BASE_PACKAGES,
     plan=plan_mongodb,
     ready=lazy("roles.mongodb.probe", "mongo_ping"),
     store=Store(migrate=lazy(RECONCILER, "migrate_mongodb"), status=lazy(RECONCILER, "mongodb_status"), uri=_uri,

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+from datastack.images.recipes import Recipe
 from datastack.plan.containers import ContainerDefinition, ImageUser
 
 INNER_PORT = 5432
+
+# Offline images (`datastack images build`): the recipe and what it needs in the debootstrap base.
+IMAGE_RECIPES = (
+    Recipe("postgres", "PostgreSQL 15, scram-sha-256, runs as user postgres"),
+)
+BASE_PACKAGES = ("postgresql",)
 
 CONTAINER = ContainerDefinition(
     inner_port=INNER_PORT,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datastack.services import Service, Store, lazy
 
 from .addresses import postgres_address
-from .container import CONTAINER
+from .container import BASE_PACKAGES, CONTAINER, IMAGE_RECIPES
 from .programs import INSTALL_HINTS, find_postgres_programs
 from .plan import plan_postgres
 
@@ -34,7 +34,11 @@ SERVICE = Service(
     find_programs=find_postgres_programs,
     install_hints=INSTALL_HINTS,
     system_user="postgres",
+    referenced_paths=lambda spec: [(f"services.postgres.databases.{d}.alembic", db.alembic, "directory")
+                                   for d, db in spec.services.postgres.databases.items()],
     container=CONTAINER,
+    image_recipes=IMAGE_RECIPES,
+    base_packages=BASE_PACKAGES,
     plan=plan_postgres,
     ready=lazy("roles.postgres.probe", "postgres_ready"),
     store=Store(migrate=lazy(RECONCILER, "migrate_postgres"), status=lazy(RECONCILER, "postgres_status"), uri=_uri,

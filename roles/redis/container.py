@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+from datastack.images.recipes import Recipe
 from datastack.plan.containers import ContainerDefinition, ImageUser
 
 INNER_PORT = 6379
+
+# Offline images (`datastack images build`): the recipe and what it needs in the debootstrap base.
+IMAGE_RECIPES = (
+    Recipe("redis", "Redis 7.0 with ACL file or password, runs as user redis"),
+)
+BASE_PACKAGES = ("redis-server",)
 
 CONTAINER = ContainerDefinition(
     inner_port=INNER_PORT,

@@ -6,7 +6,7 @@ from datastack.programs import system_program
 from datastack.services import Service, Store, lazy
 
 from .addresses import redis_address
-from .container import CONTAINER
+from .container import BASE_PACKAGES, CONTAINER, IMAGE_RECIPES
 from .plan import plan_redis
 
 RECONCILER = "roles.redis.reconcile"
@@ -25,6 +25,8 @@ SERVICE = Service(
     find_programs=lambda spec: {"redis-server": system_program("redis-server")},
     system_user="redis",
     container=CONTAINER,
+    image_recipes=IMAGE_RECIPES,
+    base_packages=BASE_PACKAGES,
     plan=plan_redis,
     ready=lazy("roles.redis.probe", "redis_answers"),
     store=Store(migrate=lazy(RECONCILER, "migrate_redis", one_report=True), status=lazy(RECONCILER, "redis_status", one_report=True),

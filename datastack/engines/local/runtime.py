@@ -21,8 +21,14 @@ from ...plan.model import Plan
 from ...plan.toolchain import install_hint
 from ...programs import system_program
 
-RUNTIME_REQUIREMENTS = ["SecantusDB==0.7.0b3", "pymongo>=4.6", "psycopg[binary]>=3.1", "redis>=5"]
 SYSTEM_PYTHON = "/usr/bin/python3"
+
+
+def runtime_requirements() -> list[str]:
+    """What every registered service's Python processes need, in registry order, each once."""
+    from ...services import registered_services
+
+    return list(dict.fromkeys(r for s in registered_services() for r in s.runtime_requirements))
 
 
 def world_reachable(path: Path) -> Path | None:
@@ -39,7 +45,7 @@ def runtime_python(state_root: Path) -> str:
     """The interpreter Python services should use on this machine."""
     if os.geteuid() != 0 or world_reachable(Path(sys.executable)) is None:
         return sys.executable
-    digest = hashlib.sha256("\n".join(RUNTIME_REQUIREMENTS).encode()).hexdigest()[:12]
+    digest = hashlib.sha256("\n".join(runtime_requirements()).encode()).hexdigest()[:12]
     return str(state_root / f".runtime-{digest}" / "bin" / "python")
 
 
@@ -55,7 +61,7 @@ def ensure_runtime(python: str, say) -> None:
     made = subprocess.run([SYSTEM_PYTHON, "-m", "venv", str(tmp)], capture_output=True, text=True)
     if made.returncode != 0:
         raise UserError("cannot create the service runtime venv", fix="apt-get install python3-venv")
-    pip = subprocess.run([str(tmp / "bin" / "pip"), "install", "-q", *RUNTIME_REQUIREMENTS], capture_output=True, text=True)
+    pip = subprocess.run([str(tmp / "bin" / "pip"), "install", "-q", *runtime_requirements()], capture_output=True, text=True)
     if pip.returncode != 0:
         raise UserError(f"pip could not install the service runtime: {pip.stderr.strip().splitlines()[-1:]}", fix="check PyPI access")
     tmp.rename(venv)  # renamed only when complete, so a killed build is redone, never half-used
