@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from .migrate.report import MigrateOptions, StoreReport
     from .images.recipes import Recipe
     from .plan.addresses import AddressScope
-    from .plan.containers import ContainerDefinition
+    from .plan.containers import ContainerConventions
     from .plan.context import PlanContext
     from .plan.definitions import JobDefinition
     from .plan.model import BootstrapStep, Plan, Probe, ServicePlan
@@ -61,7 +61,7 @@ class Service:
     # Its part of the Endpoints, seen from the scope's side (published ports, or the private network).
     address: Callable[["EnvironmentSpec", "Endpoints", "AddressScope"], None] | None = None
     # Container engines: image, inner port, users, data dir, healthcheck (roles/<service>/container.py).
-    container: "ContainerDefinition | None" = None
+    container: "ContainerConventions | None" = None
     # The programs it runs, found on this machine (None: absent), by name: `Toolchain.program(name)` in its plan.
     find_programs: Callable[["EnvironmentSpec | None"], dict[str, "str | None"]] | None = None
     # How to install each of those programs when missing (one line, e.g. "install it: apt-get install ...").
@@ -78,6 +78,9 @@ class Service:
     # Offline images: its recipes (images/<recipe>/) and the Debian packages they need in the shared base.
     image_recipes: "tuple[Recipe, ...]" = ()
     base_packages: tuple[str, ...] = ()
+    # Container engines: point its endpoints' testinfra hosts at its containers (names by role and by plan entry) and
+    # adjust what this machine cannot reach; None: the endpoint named like the service gets its container.
+    in_containers: Callable[["Endpoints", dict[str, str], dict[str, str]], None] | None = None
     # How reports name it, when not its name.
     label: str | None = None
     # A directory of pytest check modules (test_<name>_<category>.py) it brings, run by `datastack check`

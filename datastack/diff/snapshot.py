@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..credentials import mongo_login, mongo_uri, postgres_login, postgres_uri, redis_login, redis_uri
+from roles.mongodb.login import mongo_login, mongo_uri
+from roles.postgres.login import postgres_login, postgres_uri
+from roles.redis.login import redis_login, redis_uri
 from ..errors import RuntimeFailure
 from ..session import Session
 

@@ -25,7 +25,7 @@ class ImageUser:
 
 
 @dataclass(frozen=True)
-class ContainerDefinition:
+class ContainerConventions:
     """One service's container conventions, declared in roles/<service>/container.py (`Service.container`)."""
 
     inner_port: int  # the port the server listens on inside its container; the spec's port is the published one
@@ -40,7 +40,7 @@ class ContainerDefinition:
     healthcheck: Callable[[str], list[str]] | None = None
 
 
-def container_of(role: str) -> ContainerDefinition:
+def container_of(role: str) -> ContainerConventions:
     from ..services import service_named
 
     definition = service_named(role).container
@@ -49,7 +49,7 @@ def container_of(role: str) -> ContainerDefinition:
     return definition
 
 
-def _container_for_implementation(implementation: str) -> ContainerDefinition:
+def _container_for_implementation(implementation: str) -> ContainerConventions:
     from ..services import registered_services
 
     for service in registered_services():
@@ -95,7 +95,7 @@ def service_role(service: str) -> str:
     return next((n for n in names if service == n or service.startswith(n + "-")), service.split("-", 1)[0])
 
 
-def _definition(service: str) -> ContainerDefinition | None:
+def _definition(service: str) -> ContainerConventions | None:
     from ..services import registered_services
 
     role = service_role(service)

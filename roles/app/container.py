@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datastack.images.recipes import Recipe
 from datastack.paths import PROJECT_ROOT
-from datastack.plan.containers import ContainerDefinition, ImageUser
+from datastack.plan.containers import ContainerConventions, ImageUser
 
 INNER_PORT = 8080
 
@@ -23,7 +23,7 @@ IMAGE_RECIPES = (
 )
 BASE_PACKAGES = ("python3", "python3-venv")
 
-CONTAINER = ContainerDefinition(
+CONTAINER = ContainerConventions(
     inner_port=INNER_PORT,
     users={"official": ImageUser("app", 10001, 10001), "offline": ImageUser("app", 10001, 10001)},
     offline_recipes={"reference-app": "app"},

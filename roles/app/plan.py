@@ -6,7 +6,9 @@ credentials the spec names in `uses` — never an admin login.
 
 from __future__ import annotations
 
-from datastack.credentials import mongo_login, mongo_uri, postgres_login, postgres_uri, redis_login, redis_uri
+from roles.mongodb.login import mongo_login, mongo_uri
+from roles.postgres.login import postgres_login, postgres_uri
+from roles.redis.login import redis_login, redis_uri
 from datastack.endpoints import Endpoints
 from datastack.paths import PROJECT_ROOT
 from datastack.plan import containers

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datastack.images.recipes import Recipe
-from datastack.plan.containers import ContainerDefinition, ImageUser
+from datastack.plan.containers import ContainerConventions, ImageUser
 
 INNER_PORT = 8081
 
@@ -13,7 +13,7 @@ IMAGE_RECIPES = (
 )
 BASE_PACKAGES = ()
 
-CONTAINER = ContainerDefinition(
+CONTAINER = ContainerConventions(
     inner_port=INNER_PORT,
     users={"official": ImageUser("node", 1000, 1000), "offline": ImageUser("mongo-express", 10002, 10002)},
     official_images={"mongo-express": "mongo-express:{version}"},

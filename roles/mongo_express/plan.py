@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datastack.credentials import mongo_login, mongo_uri
+from roles.mongodb.login import mongo_login, mongo_uri
 from datastack.plan import containers
 from datastack.plan.addresses import container_endpoints
 from datastack.plan.context import PlanContext

@@ -22,3 +22,12 @@ def mongodb_address(spec: EnvironmentSpec, endpoints: Endpoints, scope: AddressS
     ports = mongo.ports[:1] if scope.stand_in else mongo.ports
     endpoints.mongodb = MongoEndpoint(hosts=[f"{scope.host}:{p}" for p in ports],
                                       replica_set=None if single else mongo.replica_set_name, stand_in=scope.stand_in)
+
+
+def mongodb_in_containers(endpoints: Endpoints, by_role: dict[str, str], by_service: dict[str, str]) -> None:
+    if endpoints.mongodb is None or "mongodb" not in by_role:
+        return
+    endpoints.mongodb.testinfra_host = f"docker://{by_role['mongodb']}"
+    if endpoints.mongodb.replica_set:
+        # Members announce their network names, which this machine cannot resolve: talk to the first directly.
+        endpoints.mongodb.hosts, endpoints.mongodb.replica_set = endpoints.mongodb.hosts[:1], None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datastack.images.recipes import Recipe
-from datastack.plan.containers import ContainerDefinition, ImageUser
+from datastack.plan.containers import ContainerConventions, ImageUser
 from datastack.spec import EnvironmentSpec
 
 INNER_PORT = 27017
@@ -23,7 +23,7 @@ IMAGE_RECIPES = (
 )
 BASE_PACKAGES = ("python3", "python3-venv")
 
-CONTAINER = ContainerDefinition(
+CONTAINER = ContainerConventions(
     inner_port=INNER_PORT,
     # Official: the docker-library user (999); offline: images/mongodb-standin/Dockerfile.
     users={"official": ImageUser("mongodb", 999, 999), "offline": ImageUser("mongodb", 999, 999)},

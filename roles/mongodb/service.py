@@ -5,7 +5,7 @@ from __future__ import annotations
 from datastack.programs import system_program
 from datastack.services import Service, Store, lazy
 
-from .addresses import mongodb_address
+from .addresses import mongodb_address, mongodb_in_containers
 from .container import BASE_PACKAGES, CONTAINER, IMAGE_RECIPES
 from .container_job import mongo_first_start_job
 from .first_start import run_first_start
@@ -15,7 +15,7 @@ RECONCILER = "roles.mongodb.reconcile"
 
 
 def _uri(spec, endpoints, secrets, user):
-    from datastack.credentials import mongo_login, mongo_uri
+    from roles.mongodb.login import mongo_login, mongo_uri
 
     return mongo_uri(endpoints, mongo_login(spec, secrets, user))
 
@@ -23,6 +23,7 @@ def _uri(spec, endpoints, secrets, user):
 SERVICE = Service(
     name="mongodb",
     address=mongodb_address,
+    in_containers=mongodb_in_containers,
     find_programs=lambda spec: {"mongod": system_program("mongod")},
     install_hints={"mongod": "install it: apt-get install mongodb-org (from MongoDB's own repository)",
                    "secantus": "install mongod, or pip install 'datastack[standin]' (SecantusDB)"},

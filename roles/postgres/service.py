@@ -13,7 +13,7 @@ RECONCILER = "roles.postgres.reconcile"
 
 
 def _uri(spec, endpoints, secrets, user):
-    from datastack.credentials import postgres_login, postgres_uri
+    from roles.postgres.login import postgres_login, postgres_uri
 
     return postgres_uri(endpoints, postgres_login(spec, secrets, user))
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datastack.images.recipes import Recipe
-from datastack.plan.containers import ContainerDefinition, ImageUser
+from datastack.plan.containers import ContainerConventions, ImageUser
 
 INNER_PORT = 6379
 
@@ -13,7 +13,7 @@ IMAGE_RECIPES = (
 )
 BASE_PACKAGES = ("redis-server",)
 
-CONTAINER = ContainerDefinition(
+CONTAINER = ContainerConventions(
     inner_port=INNER_PORT,
     # Official: the docker-library user (999); offline: the Debian package's system user in the debootstrap base.
     users={"official": ImageUser("redis", 999, 999), "offline": ImageUser("redis", 100, 102)},

@@ -13,7 +13,7 @@ RECONCILER = "roles.redis.reconcile"
 
 
 def _uri(spec, endpoints, secrets, user):
-    from datastack.credentials import redis_login, redis_uri
+    from roles.redis.login import redis_login, redis_uri
 
     return redis_uri(endpoints, redis_login(spec, secrets, user))
 

@@ -35,32 +35,27 @@ ALSO_ALLOWED: dict[str, tuple[str]] = {}
 
 STILL_TO_MOVE: dict[str, set[str]] = {
     "mongodb": {
-        "datastack/check/design.py", "datastack/check/html_report.py", "datastack/credentials.py",
-        "datastack/diff/compare.py", "datastack/diff/snapshot.py", "datastack/endpoints.py",
-        "datastack/engines/docker/engine.py", "datastack/plan/escaping.py", "datastack/spec/apps.py",
-        "datastack/spec/checks.py", "datastack/spec/environment.py", "datastack/spec/validators.py",
-        "infra/program.py",
+        "datastack/check/design.py", "datastack/check/html_report.py", "datastack/diff/compare.py",
+        "datastack/diff/snapshot.py", "datastack/endpoints.py", "datastack/plan/escaping.py",
+        "datastack/spec/apps.py", "datastack/spec/checks.py", "datastack/spec/environment.py",
+        "datastack/spec/validators.py", "infra/program.py",
     },
     "postgres": {
-        "datastack/check/design.py", "datastack/credentials.py", "datastack/diff/compare.py",
-        "datastack/diff/snapshot.py", "datastack/endpoints.py", "datastack/engines/docker/engine.py",
-        "datastack/plan/escaping.py", "datastack/spec/apps.py", "datastack/spec/checks.py",
+        "datastack/check/design.py", "datastack/diff/compare.py", "datastack/diff/snapshot.py",
+        "datastack/endpoints.py", "datastack/plan/escaping.py", "datastack/spec/apps.py", "datastack/spec/checks.py",
         "datastack/spec/environment.py", "datastack/spec/validators.py", "infra/program.py",
     },
     "redis": {
-        "datastack/check/design.py", "datastack/credentials.py", "datastack/diff/compare.py",
-        "datastack/diff/snapshot.py", "datastack/endpoints.py", "datastack/engines/docker/engine.py",
-        "datastack/plan/escaping.py", "datastack/spec/apps.py", "datastack/spec/checks.py",
+        "datastack/check/design.py", "datastack/diff/compare.py", "datastack/diff/snapshot.py",
+        "datastack/endpoints.py", "datastack/plan/escaping.py", "datastack/spec/apps.py", "datastack/spec/checks.py",
         "datastack/spec/environment.py", "datastack/spec/validators.py", "infra/program.py",
     },
     "mongo_express": {
-        "datastack/endpoints.py", "datastack/engines/docker/engine.py", "datastack/spec/apps.py",
-        "datastack/spec/environment.py", "infra/program.py",
+        "datastack/endpoints.py", "datastack/spec/apps.py", "datastack/spec/environment.py", "infra/program.py",
     },
     "app": {
-        "datastack/credentials.py", "datastack/endpoints.py", "datastack/engines/docker/engine.py",
-        "datastack/spec/apps.py", "datastack/spec/common.py", "datastack/spec/environment.py",
-        "datastack/spec/validators.py", "infra/program.py",
+        "datastack/endpoints.py", "datastack/spec/apps.py", "datastack/spec/common.py",
+        "datastack/spec/environment.py", "datastack/spec/validators.py", "infra/program.py",
     },
 }
 
