@@ -7,9 +7,10 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, ConfigDict, Field, model_validator
 
-from .apps import AppSpec, MongoExpressSpec
 from .checks import ChecksSpec
 from .common import GENERATE, Strict
+from roles.app.spec import AppSpec
+from roles.mongo_express.spec import MongoExpressSpec
 from roles.mongodb.spec import MongoSpec
 from roles.postgres.spec import PostgresSpec
 from roles.redis.spec import RedisSpec

@@ -6,9 +6,6 @@ credentials the spec names in `uses` — never an admin login.
 
 from __future__ import annotations
 
-from roles.mongodb.login import mongo_login, mongo_uri
-from roles.postgres.login import postgres_login, postgres_uri
-from roles.redis.login import redis_login, redis_uri
 from datastack.endpoints import Endpoints
 from datastack.paths import PROJECT_ROOT
 from datastack.plan import containers
@@ -16,9 +13,12 @@ from datastack.plan.addresses import container_endpoints
 from datastack.plan.context import PlanContext
 from datastack.plan.model import Probe, ServicePlan
 from datastack.spec import EnvironmentSpec
-from datastack.spec.apps import AppSpec
+from roles.mongodb.login import mongo_login, mongo_uri
+from roles.postgres.login import postgres_login, postgres_uri
+from roles.redis.login import redis_login, redis_uri
 
 from .container import INNER_PORT
+from .spec import AppSpec
 
 REFERENCE_APP_IMAGE = "datastack/app"
 

@@ -1,4 +1,4 @@
-"""mongo-express and the application containers in an environment spec."""
+"""The application containers in an environment spec, and the least-privileged logins each one uses."""
 
 from __future__ import annotations
 
@@ -6,25 +6,9 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from .common import BindAddress, Credential, Identifier, Port, SecretId, Strict
-from .validators import ImageReference, MongoDatabaseName, MongoUserName, PostgresDatabaseName, PostgresRoleName
-from .validators import RedisUserName, Version
-
-
-class MongoExpressSpec(Strict):
-    enabled: bool = True
-    version: Version = "1.0.2"
-    port: Port = 8081
-    bind: BindAddress = "127.0.0.1"
-    basic_auth: Credential | None = Credential(name="admin")
-    database: MongoDatabaseName | None = Field(default=None, description="database it shows; all when empty")
-
-    @property
-    def basic_auth_secret_id(self) -> SecretId:
-        return SecretId.of("mongo_express", "basic_auth")
-
-    def secret_refs(self) -> list[tuple[SecretId, str]]:
-        return [(self.basic_auth_secret_id, self.basic_auth.password)] if self.basic_auth else []
+from datastack.spec.common import BindAddress, Identifier, Port, Strict
+from datastack.spec.validators import ImageReference, MongoDatabaseName, MongoUserName, PostgresDatabaseName
+from datastack.spec.validators import PostgresRoleName, RedisUserName
 
 
 class AppUses(Strict):
