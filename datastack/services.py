@@ -81,6 +81,8 @@ class Service:
     # Container engines: point its endpoints' testinfra hosts at its containers (names by role and by plan entry) and
     # adjust what this machine cannot reach; None: the endpoint named like the service gets its container.
     in_containers: Callable[["Endpoints", dict[str, str], dict[str, str]], None] | None = None
+    # Jinja filters for its own file formats (roles/<service>/escaping.py), used by its templates.
+    template_filters: dict[str, Callable[[object], str]] = field(default_factory=dict)
     # How reports name it, when not its name.
     label: str | None = None
     # A directory of pytest check modules (test_<name>_<category>.py) it brings, run by `datastack check`

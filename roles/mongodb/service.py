@@ -7,6 +7,7 @@ from datastack.services import Service, Store, lazy
 
 from .addresses import mongodb_address, mongodb_in_containers
 from .container import BASE_PACKAGES, CONTAINER, IMAGE_RECIPES
+from .escaping import TEMPLATE_FILTERS
 from .container_job import mongo_first_start_job
 from .first_start import run_first_start
 from .plan import plan_mongodb
@@ -33,6 +34,7 @@ SERVICE = Service(
     runtime_requirements=("SecantusDB==0.7.0b3", "pymongo>=4.6"),  # the stand-in runs as the service user
     stand_ins=("secantus",),
     container=CONTAINER,
+    template_filters=TEMPLATE_FILTERS,
     image_recipes=IMAGE_RECIPES,
     base_packages=BASE_PACKAGES,
     plan=plan_mongodb,

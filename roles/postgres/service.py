@@ -6,6 +6,7 @@ from datastack.services import Service, Store, lazy
 
 from .addresses import postgres_address
 from .container import BASE_PACKAGES, CONTAINER, IMAGE_RECIPES
+from .escaping import TEMPLATE_FILTERS
 from .programs import INSTALL_HINTS, find_postgres_programs
 from .plan import plan_postgres
 
@@ -37,6 +38,7 @@ SERVICE = Service(
     referenced_paths=lambda spec: [(f"services.postgres.databases.{d}.alembic", db.alembic, "directory")
                                    for d, db in spec.services.postgres.databases.items()],
     container=CONTAINER,
+    template_filters=TEMPLATE_FILTERS,
     image_recipes=IMAGE_RECIPES,
     base_packages=BASE_PACKAGES,
     plan=plan_postgres,

@@ -7,6 +7,7 @@ from datastack.services import Service, Store, lazy
 
 from .addresses import redis_address
 from .container import BASE_PACKAGES, CONTAINER, IMAGE_RECIPES
+from .escaping import TEMPLATE_FILTERS
 from .plan import plan_redis
 
 RECONCILER = "roles.redis.reconcile"
@@ -25,6 +26,7 @@ SERVICE = Service(
     find_programs=lambda spec: {"redis-server": system_program("redis-server")},
     system_user="redis",
     container=CONTAINER,
+    template_filters=TEMPLATE_FILTERS,
     image_recipes=IMAGE_RECIPES,
     base_packages=BASE_PACKAGES,
     plan=plan_redis,
