@@ -41,6 +41,9 @@ class Store:
     reconcile_logins: Callable[["EnvironmentSpec", "Endpoints", Secrets, "MigrateOptions"], "list[StoreReport]"]
     # `datastack migrate down --store NAME`: roll one database back to a revision (None: not supported).
     roll_back: Callable[["EnvironmentSpec", "Endpoints", Secrets, str, str, "MigrateOptions"], "StoreReport"] | None = None
+    # `datastack diff`: its design read as plain data (reads only), and the comparison of two such reads.
+    snapshot: Callable[["EnvironmentSpec", "Endpoints", Secrets], dict] | None = None
+    compare: Callable[[dict, dict, list], None] | None = None
 
 
 @dataclass(frozen=True)

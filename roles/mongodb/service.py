@@ -39,7 +39,8 @@ SERVICE = Service(
     base_packages=BASE_PACKAGES,
     plan=plan_mongodb,
     ready=lazy("roles.mongodb.probe", "mongo_ping"),
-    store=Store(migrate=lazy(RECONCILER, "migrate_mongodb"), status=lazy(RECONCILER, "mongodb_status"), uri=_uri,
+    store=Store(snapshot=lazy("roles.mongodb.diff", "mongodb_snapshot"), compare=lazy("roles.mongodb.diff", "compare_mongodb"),
+                migrate=lazy(RECONCILER, "migrate_mongodb"), status=lazy(RECONCILER, "mongodb_status"), uri=_uri,
                 reconcile_logins=lazy(RECONCILER, "reconcile_mongodb_logins"), roll_back=lazy(RECONCILER, "mongodb_down")),
     # Schema files parse and every granted role exists (pymongo is not imported at load).
     check_spec=lazy(f"{RECONCILER}.schema_file", "check_schemas"),

@@ -43,7 +43,8 @@ SERVICE = Service(
     base_packages=BASE_PACKAGES,
     plan=plan_postgres,
     ready=lazy("roles.postgres.probe", "postgres_ready"),
-    store=Store(migrate=lazy(RECONCILER, "migrate_postgres"), status=lazy(RECONCILER, "postgres_status"), uri=_uri,
+    store=Store(snapshot=lazy("roles.postgres.diff", "postgres_snapshot"), compare=lazy("roles.postgres.diff", "compare_postgres"),
+                migrate=lazy(RECONCILER, "migrate_postgres"), status=lazy(RECONCILER, "postgres_status"), uri=_uri,
                 reconcile_logins=lazy(RECONCILER, "reconcile_postgres_logins")),
     check_spec=_check_spec,
 )

@@ -31,6 +31,7 @@ SERVICE = Service(
     base_packages=BASE_PACKAGES,
     plan=plan_redis,
     ready=lazy("roles.redis.probe", "redis_answers"),
-    store=Store(migrate=lazy(RECONCILER, "migrate_redis", one_report=True), status=lazy(RECONCILER, "redis_status", one_report=True),
+    store=Store(snapshot=lazy("roles.redis.diff", "redis_snapshot"), compare=lazy("roles.redis.diff", "compare_redis"),
+                migrate=lazy(RECONCILER, "migrate_redis", one_report=True), status=lazy(RECONCILER, "redis_status", one_report=True),
                 uri=_uri, reconcile_logins=lazy(RECONCILER, "migrate_redis", one_report=True)),
 )
