@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from .check.design import Design
     from .endpoints import Endpoints
     from .migrate.report import MigrateOptions, StoreReport
     from .images.recipes import Recipe
@@ -86,6 +87,8 @@ class Service:
     in_containers: Callable[["Endpoints", dict[str, str], dict[str, str]], None] | None = None
     # Jinja filters for its own file formats (roles/<service>/escaping.py), used by its templates.
     template_filters: dict[str, Callable[[object], str]] = field(default_factory=dict)
+    # Its part of the report's declared design (datastack.check.design.Design): databases, users; names only.
+    design: Callable[["EnvironmentSpec", "Design"], None] | None = None
     # How reports name it, when not its name.
     label: str | None = None
     # A directory of pytest check modules (test_<name>_<category>.py) it brings, run by `datastack check`

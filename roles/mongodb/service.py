@@ -34,6 +34,7 @@ SERVICE = Service(
     runtime_requirements=("SecantusDB==0.7.0b3", "pymongo>=4.6"),  # the stand-in runs as the service user
     stand_ins=("secantus",),
     container=CONTAINER,
+    design=lazy("roles.mongodb.design", "mongodb_design"),
     template_filters=TEMPLATE_FILTERS,
     image_recipes=IMAGE_RECIPES,
     base_packages=BASE_PACKAGES,

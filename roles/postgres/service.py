@@ -38,6 +38,7 @@ SERVICE = Service(
     referenced_paths=lambda spec: [(f"services.postgres.databases.{d}.alembic", db.alembic, "directory")
                                    for d, db in spec.services.postgres.databases.items()],
     container=CONTAINER,
+    design=lazy("roles.postgres.design", "postgres_design"),
     template_filters=TEMPLATE_FILTERS,
     image_recipes=IMAGE_RECIPES,
     base_packages=BASE_PACKAGES,

@@ -26,6 +26,7 @@ SERVICE = Service(
     find_programs=lambda spec: {"redis-server": system_program("redis-server")},
     system_user="redis",
     container=CONTAINER,
+    design=lazy("roles.redis.design", "redis_design"),
     template_filters=TEMPLATE_FILTERS,
     image_recipes=IMAGE_RECIPES,
     base_packages=BASE_PACKAGES,
