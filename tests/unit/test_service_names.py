@@ -38,18 +38,15 @@ ALSO_ALLOWED: dict[str, tuple[str]] = {service: (ENDPOINTS,) for service in NAME
 STILL_TO_MOVE: dict[str, set[str]] = {
     "mongodb": {
         "datastack/spec/checks.py", "datastack/spec/environment.py", "datastack/spec/validators.py",
-        "infra/program.py",
     },
     "postgres": {
         "datastack/spec/checks.py", "datastack/spec/environment.py", "datastack/spec/validators.py",
-        "infra/program.py",
     },
     "redis": {
         "datastack/spec/checks.py", "datastack/spec/environment.py", "datastack/spec/validators.py",
-        "infra/program.py",
     },
     "mongo_express": {
-        "datastack/spec/environment.py", "infra/program.py",
+        "datastack/spec/environment.py",
     },
     "app": {
         "datastack/spec/common.py", "datastack/spec/environment.py", "datastack/spec/validators.py",
