@@ -7,8 +7,10 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from datastack.spec.common import BindAddress, Identifier, Port, Strict
-from datastack.spec.validators import ImageReference, MongoDatabaseName, MongoUserName, PostgresDatabaseName
-from datastack.spec.validators import PostgresRoleName, RedisUserName
+from datastack.spec.validators import ImageReference
+from roles.mongodb.names import MongoDatabaseName, MongoUserName
+from roles.postgres.names import PostgresDatabaseName, PostgresRoleName
+from roles.redis.names import RedisUserName
 
 
 class AppUses(Strict):

@@ -5,7 +5,8 @@ from __future__ import annotations
 from pydantic import Field
 
 from datastack.spec.common import BindAddress, Credential, Port, SecretId, Strict
-from datastack.spec.validators import MongoDatabaseName, Version
+from datastack.spec.validators import Version
+from roles.mongodb.names import MongoDatabaseName
 
 
 class MongoExpressSpec(Strict):
