@@ -38,3 +38,22 @@ class AppSpec(Strict):
         if self.kind == "reference" and self.image:
             raise ValueError(f"app {self.name} is kind: reference but names an image; fix: set kind: image or drop image")
         return self
+
+    def declared_ports(self) -> list[tuple[str, int]]:
+        return [(f"app {self.name}", self.port)]
+
+    def check_against(self, spec) -> None:
+        """Every login it uses is declared (a database and a user in it, or an ACL user)."""
+        s = spec.services
+        for store, section, use in [("mongodb", s.mongodb, self.uses.mongodb), ("postgres", s.postgres, self.uses.postgres)]:
+            if use is None:
+                continue
+            if section is None:
+                raise ValueError(f"app {self.name} uses {store} but no {store} service is declared; fix: declare services.{store}")
+            database, user = use
+            if database not in section.databases or user not in {u.name for u in section.databases[database].users}:
+                raise ValueError(f"app {self.name}: {store} user {user!r} is not declared in database {database!r}; "
+                                 "fix: declare the user or correct apps.uses")
+        if self.uses.redis is not None:
+            if s.redis is None or self.uses.redis not in {u.name for u in s.redis.users}:
+                raise ValueError(f"app {self.name}: redis user {self.uses.redis!r} is not declared; fix: add it to services.redis.users")

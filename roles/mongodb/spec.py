@@ -118,6 +118,9 @@ class MongoSpec(Strict):
     def ports(self) -> list[int]:
         return [self.port + i for i in range(self.members)]
 
+    def declared_ports(self) -> list[tuple[str, int]]:
+        return [(f"mongodb member {i}", p) for i, p in enumerate(self.ports)]
+
     @property
     def admin_secret_id(self) -> SecretId:
         return SecretId.of("mongodb", "admin")
