@@ -14,6 +14,7 @@ import importlib
 import pulumi
 import pulumi_docker as docker
 
+from datastack.endpoints import Endpoints
 from datastack.plan.definitions import ENVIRONMENT_LABEL, container_definitions
 from datastack.plan import containers
 from datastack.services import declared_services
@@ -41,9 +42,10 @@ def declare_environment(cfg: StackConfig, prefix: str | None = None) -> dict[str
     defs = {d.service: d for d in container_definitions(spec, plan)}
     network = docker.Network(f"{env}-network", name=containers.network_name(spec.name), driver="bridge",
                              labels=[docker.NetworkLabelArgs(label=ENVIRONMENT_LABEL, value=spec.name)])
+    # The Endpoints model's shape (what the Docker engine writes), each declared service filling in its part.
+    shape = Endpoints(environment=spec.name, engine="pulumi").model_dump(exclude_none=True)
     ctx = Declaring(env=env, cfg=cfg, plan=plan, definitions=defs, network=network, endpoints={
-        "environment": spec.name, "engine": "pulumi", "docker_host": cfg.docker_host or "unix:///var/run/docker.sock",
-        "apps": {}})
+        **shape, "docker_host": cfg.docker_host or "unix:///var/run/docker.sock"})
     for service in declared_services(spec):
         component_module(service.name).declare(ctx)
     endpoints, made = ctx.endpoints, ctx.made

@@ -85,7 +85,7 @@ LoginName = Annotated[str, named(LOGIN_NAME, "login name", "1-63 characters: let
                                   "(starting with a letter or _)")]
 ReplicaSetName = Annotated[str, named(REPLICA_SET, "replica set name", "1-64 characters: letters, digits, _ -")]
 ImageReference = Annotated[str, named(IMAGE_REFERENCE, "image reference",
-                                       "a Docker reference such as registry.example.com/team/app:1.2")]
+                                       "a Docker reference such as registry.example.com/team/service:1.2")]
 Version = Annotated[str, named(VERSION, "version", "a version such as 7.0 or 15 (digits first, no spaces)")]
 
 

@@ -49,8 +49,7 @@ STILL_TO_MOVE: dict[str, set[str]] = {
         "datastack/spec/environment.py",
     },
     "app": {
-        "datastack/spec/common.py", "datastack/spec/environment.py", "datastack/spec/validators.py",
-        "infra/program.py",
+        "datastack/spec/common.py", "datastack/spec/environment.py",
     },
 }
 
