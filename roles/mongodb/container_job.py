@@ -15,31 +15,56 @@ from datastack.plan import containers
 from datastack.plan.definitions import ENVIRONMENT_LABEL, SERVICE_LABEL, JobDefinition
 from datastack.plan.model import Plan, ServicePlan
 
+from .first_start import replica_set_config
+
 FIRST_START_VARIABLE = "DATASTACK_MONGO_FIRST_START"
 
-MONGOSH_SCRIPT = """
-const cfg = JSON.parse(process.env.DATASTACK_MONGO_FIRST_START);
+# The same branches as first_start.py (status first; initiate only on NotYetInitialized 94; once a user exists,
+# Unauthorized 13 -> log in as the administrator and create nothing; any PRIMARY), in mongosh, which runs it inside
+# member 0's network namespace. `cfg` is defined before this body: from a variable (Docker engine) or inline (stdin).
+MONGOSH_BODY = """
 const admin = db.getSiblingDB('admin');
-if (cfg.replicaSet) {
-  try { rs.initiate(cfg.replicaSet); } catch (e) { if (e.codeName !== 'AlreadyInitialized') throw e; }
-  for (let i = 0; i < 240 && !admin.runCommand({hello: 1}).isWritablePrimary; i++) sleep(250);
-  if (!admin.runCommand({hello: 1}).isWritablePrimary) throw new Error('replica set elected no PRIMARY in 60s');
-}
 let authed = false;
-try { authed = admin.auth(cfg.admin.user, cfg.admin.pwd).ok === 1; } catch (e) { authed = false; }
+function login() {
+  try { authed = admin.auth(cfg.admin.user, cfg.admin.pwd).ok === 1; } catch (e) { authed = false; }
+  if (!authed) throw new Error('the administrator ' + cfg.admin.user + ' was refused: users exist, log in as it');
+}
+function run(command) {
+  let reply = admin.runCommand(command);
+  if (reply.code === 13 && !authed) { login(); reply = admin.runCommand(command); }
+  return reply;
+}
+if (cfg.replicaSet) {
+  const status = run({replSetGetStatus: 1});
+  if (status.ok !== 1) {
+    if (status.code !== 94) throw new Error('replSetGetStatus failed: ' + status.errmsg);
+    const initiated = run({replSetInitiate: cfg.replicaSet});
+    if (initiated.ok !== 1 && initiated.code !== 23) throw new Error('replSetInitiate failed: ' + initiated.errmsg);
+  }
+  // Member 0 has the highest priority: whoever is elected first, it takes over and is where the admin is made.
+  for (let i = 0; i < 240 && !run({hello: 1}).isWritablePrimary; i++) sleep(250);
+  if (!run({hello: 1}).isWritablePrimary) throw new Error('member 0 did not become PRIMARY in 60s');
+}
 if (!authed) {
-  admin.createUser({user: cfg.admin.user, pwd: cfg.admin.pwd, roles: [{role: 'root', db: 'admin'}], mechanisms: ['SCRAM-SHA-256']});
+  const made = run({createUser: cfg.admin.user, pwd: cfg.admin.pwd, roles: [{role: 'root', db: 'admin'}],
+                    mechanisms: ['SCRAM-SHA-256']});
+  if (made.ok !== 1 && made.code !== 51003) throw new Error('createUser failed: ' + made.errmsg);
 }
 print('mongodb first start: ' + (cfg.replicaSet ? 'replica set ' + cfg.replicaSet._id + ' PRIMARY, ' : '') + 'administrator ready');
 """.strip()
+MONGOSH_SCRIPT = f"const cfg = JSON.parse(process.env.{FIRST_START_VARIABLE});\n{MONGOSH_BODY}"
+
+
+def inline_script(document: dict) -> str:
+    """The script with its document inline, for mongosh reading stdin: nothing lands in an environment."""
+    return f"const cfg = {json.dumps(document, sort_keys=True)};\n{MONGOSH_BODY}\n"
 
 
 def first_start_document(svc: ServicePlan, secrets: dict[str, str]) -> dict:
     document: dict = {"replicaSet": None, "admin": None}
     for step in svc.bootstrap:
         if step.action == "mongo_initiate_replica_set":
-            document["replicaSet"] = {"_id": step.target,
-                                      "members": [{"_id": i, "host": h} for i, h in enumerate(step.params["members"])]}
+            document["replicaSet"] = replica_set_config(step)
         elif step.action == "mongo_create_admin":
             document["admin"] = {"user": step.params["user"], "pwd": secrets[step.params["secret_id"]]}
     return document
