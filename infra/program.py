@@ -13,11 +13,12 @@ import pulumi_docker as docker
 
 from datastack.plan.definitions import ENVIRONMENT_LABEL, container_definitions
 from datastack.plan import containers
-from datastack.services import service_named
+from roles.mongodb.container_job import mongo_first_start_exec
 
 from .components import (
     App, AppArgs, MongoExpress, MongoExpressArgs, MongoReplicaSet, MongoReplicaSetArgs, Postgres, PostgresArgs, Redis, RedisArgs,
 )
+from .components.reconcile import Reconcile, ReconcileArgs
 from .config import StackConfig
 
 
@@ -36,10 +37,11 @@ def declare_environment(cfg: StackConfig, prefix: str | None = None) -> dict[str
     if members:
         standin = members[0].implementation == "secantus"
         first_start = [s for s in plan.by_role("mongodb") if s.bootstrap]
-        job = service_named("mongodb").first_start_job(plan, first_start[0], cfg.secrets) if first_start else None
+        exec_ = mongo_first_start_exec(plan, first_start[0], cfg.secrets) if first_start else None
         single = standin or spec.services.mongodb.topology == "standalone"
         mongo = MongoReplicaSet(f"{env}-mongodb", MongoReplicaSetArgs(
-            members=members, init_job=job, network=network, replica_set=None if single else spec.services.mongodb.replica_set_name))
+            members=members, first_start=exec_, network=network, docker_host=endpoints["docker_host"],
+            replica_set=None if single else spec.services.mongodb.replica_set_name))
         made["mongodb"] = mongo
         # Members announce network names the machine running migrate/check cannot resolve: it talks to the first.
         endpoints["mongodb"] = {"hosts": mongo.hosts[:1], "replica_set": None,
@@ -50,14 +52,16 @@ def declare_environment(cfg: StackConfig, prefix: str | None = None) -> dict[str
     if "redis" in defs:
         made["redis"] = Redis(f"{env}-redis", RedisArgs(server=defs["redis"], network=network))
         endpoints["redis"] = made["redis"].endpoint
-    mongo_ready = [made["mongodb"].ready] if "mongodb" in made else []
+    # Users, schema and ACLs before anything logs in: apps and mongo-express wait for the reconcile step.
+    stores = [made[s].ready if s == "mongodb" else made[s].container for s in ("mongodb", "postgres", "redis") if s in made]
+    made["reconcile"] = Reconcile(f"{env}-reconcile", ReconcileArgs(spec=spec, secrets=cfg.secrets, endpoints=dict(endpoints),
+                                                                    after=stores))
     if "mongo_express" in defs:
         made["mongo_express"] = MongoExpress(f"{env}-mongo-express", MongoExpressArgs(
-            server=defs["mongo_express"], network=network, after=mongo_ready))
+            server=defs["mongo_express"], network=network, after=[made["reconcile"]]))
         endpoints["mongo_express"] = {"url": made["mongo_express"].url, "testinfra_host": f"docker://{defs['mongo_express'].name}"}
     for d in (d for d in defs.values() if d.role == "app"):
-        stores = [*mongo_ready, *[made[s].container for s in ("postgres", "redis") if s in made]]
-        app = App(f"{env}-{d.service}", AppArgs(server=d, network=network, after=stores))
+        app = App(f"{env}-{d.service}", AppArgs(server=d, network=network, after=[made["reconcile"], *stores]))
         made[d.service] = app
         endpoints["apps"][d.service.removeprefix("app-")] = {"url": app.url, "testinfra_host": f"docker://{d.name}"}
 

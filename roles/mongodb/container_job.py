@@ -1,15 +1,18 @@
 """MongoDB's first start in containers with a real mongod: a one-shot job that initiates the replica set, waits
 for PRIMARY and creates the first administrator — nothing else (the reconciler owns every other user).
 
-Run by the Docker engine and declared by the Pulumi program alike. The job joins the first member's network
-namespace (`container:<member>`), so it reaches mongod on 127.0.0.1 where the localhost exception lets it create
-the administrator. The password reaches it in one environment variable of a container removed once it exits,
-never in its command. The stand-in image makes its administrator itself (images/mongodb-standin): no job.
+The Docker engine runs it as a job joining the first member's network namespace (`container:<member>`), so it
+reaches mongod on 127.0.0.1 where the localhost exception lets it create the administrator; the password reaches
+it in one environment variable of a container removed once it exits, never in its command. The Pulumi program
+runs the same script through `docker exec -i` into member 0 with the script on stdin (`mongo_first_start_exec`):
+a declared job container would be kept with the password, and its `container:<name>` network mode reads back as
+`container:<id>`, forcing a replacement on every update. The stand-in image makes its administrator itself.
 """
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 
 from datastack.plan import containers
 from datastack.plan.definitions import ENVIRONMENT_LABEL, SERVICE_LABEL, JobDefinition
@@ -82,4 +85,24 @@ def mongo_first_start_job(plan: Plan, svc: ServicePlan, secrets: dict[str, str])
         secret_keys=[FIRST_START_VARIABLE],
         network_container=containers.container_name(plan.environment, first.name),
         labels={ENVIRONMENT_LABEL: plan.environment, SERVICE_LABEL: "mongodb-init"},
+    )
+
+
+@dataclass(frozen=True)
+class FirstStartExec:
+    """The first start as `docker exec -i <container> <command>` with the script on stdin (the Pulumi program's way):
+    nothing is created, so no container is kept holding the password, and it is in no environment and no argv."""
+
+    container: str
+    command: list[str]
+    stdin: str
+
+
+def mongo_first_start_exec(plan: Plan, svc: ServicePlan, secrets: dict[str, str]) -> FirstStartExec:
+    first = plan.by_role("mongodb")[0]
+    # mongosh reads a script from stdin when it is not a terminal; --host 127.0.0.1 keeps the localhost exception.
+    return FirstStartExec(
+        container=containers.container_name(plan.environment, first.name),
+        command=["mongosh", "--quiet", "--norc", "--host", "127.0.0.1", "--port", str(containers.CONTAINER_PORTS["mongodb"])],
+        stdin=inline_script(first_start_document(svc, secrets)),
     )
