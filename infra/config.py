@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 from datastack.plan import Plan, build_plan, state_dir_for
 from datastack.plan.toolchain import Toolchain
@@ -23,6 +24,8 @@ class StackConfig:
     spec: EnvironmentSpec
     secrets: dict[str, str]
     docker_host: str | None
+    # (docker host, image) -> whether the host has it; checked for the images only `datastack images build` makes.
+    image_present: Callable[[str, str], bool] | None = None
 
     def plan(self) -> Plan:
         # Container plans never use host binaries; the toolchain only fills local-process fields.
@@ -41,6 +44,8 @@ def resolve_secrets(spec: EnvironmentSpec, configured: dict[str, str | None], sp
 def read_stack_config() -> StackConfig:
     import pulumi
 
+    from .images import docker_image_present
+
     stack = pulumi.get_stack()
     spec, path = load_environment(stack, None)
     settings = pulumi.Config("datastack")
@@ -49,4 +54,4 @@ def read_stack_config() -> StackConfig:
         spec = spec.model_copy(update={"images": images})
     configured = {sid: settings.get(sid) for sid, _ in spec.secret_refs()}
     return StackConfig(stack=stack, spec=spec, secrets=resolve_secrets(spec, configured, str(path)),
-                       docker_host=pulumi.Config("docker").get("host"))
+                       docker_host=pulumi.Config("docker").get("host"), image_present=docker_image_present)

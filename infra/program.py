@@ -18,7 +18,9 @@ from roles.mongodb.container_job import mongo_first_start_exec
 from .components import (
     App, AppArgs, MongoExpress, MongoExpressArgs, MongoReplicaSet, MongoReplicaSetArgs, Postgres, PostgresArgs, Redis, RedisArgs,
 )
+from .components.commands import DEFAULT_DOCKER_HOST
 from .components.reconcile import Reconcile, ReconcileArgs
+from .images import verify_built_images
 from .config import StackConfig
 
 
@@ -27,10 +29,13 @@ def declare_environment(cfg: StackConfig, prefix: str | None = None) -> dict[str
     spec, plan = cfg.spec, cfg.plan()
     env = prefix or spec.name
     defs = {d.service: d for d in container_definitions(spec, plan)}
+    docker_host = cfg.docker_host or DEFAULT_DOCKER_HOST
+    if cfg.image_present is not None:
+        verify_built_images([d.image for d in defs.values()], docker_host, cfg.image_present)
     network = docker.Network(f"{env}-network", name=containers.network_name(spec.name), driver="bridge",
                              labels=[docker.NetworkLabelArgs(label=ENVIRONMENT_LABEL, value=spec.name)])
     made: dict[str, pulumi.Resource] = {}
-    endpoints: dict = {"environment": spec.name, "engine": "pulumi", "docker_host": cfg.docker_host or "unix:///var/run/docker.sock",
+    endpoints: dict = {"environment": spec.name, "engine": "pulumi", "docker_host": docker_host,
                        "apps": {}}
 
     members = [d for d in defs.values() if d.role == "mongodb"]

@@ -80,10 +80,11 @@ def fake_secrets(spec) -> dict[str, str]:
     return {sid: f"s3cr3t{index:02d}" + "ab" * 8 for index, (sid, _) in enumerate(spec.secret_refs())}
 
 
-def stack_config(spec, secrets=None, docker_host: str | None = None):
+def stack_config(spec, secrets=None, docker_host: str | None = None, image_present=lambda host, image: True):
     from infra.config import StackConfig
 
-    return StackConfig(stack=spec.name, spec=spec, secrets=secrets or fake_secrets(spec), docker_host=docker_host)
+    return StackConfig(stack=spec.name, spec=spec, secrets=secrets or fake_secrets(spec), docker_host=docker_host,
+                       image_present=image_present)
 
 
 def children_of(resource) -> set:

@@ -96,3 +96,28 @@ def test_reconcile_reruns_only_when_the_desired_state_changes(stacks):
     assert desired_state_hash(declared.spec, rotated) != same, "a rotated password is a change to reconcile"
     resized = declared.spec.model_copy(update={"description": "changed"})
     assert desired_state_hash(resized, dict(declared.secrets)) != same
+
+
+def test_an_image_only_datastack_builds_is_verified_first_with_the_command_that_builds_it():
+    import pulumi
+
+    from datastack.spec import load_environment
+    from infra.program import declare_environment
+    from tests.support.pulumi_mocks import MOCKS, stack_config
+
+    spec, _ = load_environment("dev", None)
+    asked: list[tuple[str, str]] = []
+
+    def only_official(host, image):
+        asked.append((host, image))
+        return False
+
+    before = len(MOCKS.declared)
+    with pytest.raises(pulumi.RunError) as stopped:
+        declare_environment(stack_config(spec, docker_host="ssh://deploy@dev-data-1", image_present=only_official),
+                            prefix="unit-dev-noimage")
+    message = str(stopped.value)
+    assert "\n" not in message and message.startswith("image datastack/app:")
+    assert "DOCKER_HOST=ssh://deploy@dev-data-1 datastack images build --only app" in message
+    assert [image for _, image in asked] == [i for i in sorted({i for _, i in asked}) if i.startswith("datastack/")]
+    assert len(MOCKS.declared) == before, "stopped before declaring anything"
