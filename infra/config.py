@@ -10,12 +10,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable
 
 from datastack.plan import Plan, build_plan, state_dir_for
 from datastack.plan.toolchain import Toolchain
 from datastack.spec import EnvironmentSpec, SecretStore, load_environment
+
+from .placement import MemberHost, read_member_hosts
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,8 @@ class StackConfig:
     docker_host: str | None
     # (docker host, image) -> whether the host has it; checked for the images only `datastack images build` makes.
     image_present: Callable[[str, str], bool] | None = None
+    # `datastack:mongodbHosts`: one Docker host per replica-set member (infra/placement.py); empty: all on docker_host.
+    member_hosts: list[MemberHost] = field(default_factory=list)
 
     def plan(self) -> Plan:
         # Container plans never use host binaries; the toolchain only fills local-process fields.
@@ -53,5 +57,8 @@ def read_stack_config() -> StackConfig:
     if images:
         spec = spec.model_copy(update={"images": images})
     configured = {sid: settings.get(sid) for sid, _ in spec.secret_refs()}
+    mongo = spec.services.mongodb
+    member_hosts = read_member_hosts(settings.get_object("mongodbHosts"), mongo.members if mongo else 0, stack)
     return StackConfig(stack=stack, spec=spec, secrets=resolve_secrets(spec, configured, str(path)),
-                       docker_host=pulumi.Config("docker").get("host"), image_present=docker_image_present)
+                       docker_host=pulumi.Config("docker").get("host"), image_present=docker_image_present,
+                       member_hosts=member_hosts)

@@ -21,6 +21,7 @@ from .components import (
 from .components.commands import DEFAULT_DOCKER_HOST
 from .components.reconcile import Reconcile, ReconcileArgs
 from .images import verify_built_images
+from .spread import spread_members
 from .config import StackConfig
 
 
@@ -42,15 +43,24 @@ def declare_environment(cfg: StackConfig, prefix: str | None = None) -> dict[str
     if members:
         standin = members[0].implementation == "secantus"
         first_start = [s for s in plan.by_role("mongodb") if s.bootstrap]
-        exec_ = mongo_first_start_exec(plan, first_start[0], cfg.secrets) if first_start else None
         single = standin or spec.services.mongodb.topology == "standalone"
+        spread = spread_members(env, spec.name, members, cfg.member_hosts, docker_host) if cfg.member_hosts and not single else None
+        exec_ = mongo_first_start_exec(plan, first_start[0], cfg.secrets, spread.addresses if spread else None) \
+            if first_start else None
         mongo = MongoReplicaSet(f"{env}-mongodb", MongoReplicaSetArgs(
-            members=members, first_start=exec_, network=network, docker_host=endpoints["docker_host"],
+            members=spread.members if spread else members, first_start=exec_, network=network,
+            docker_host=spread.first_docker_host if spread else docker_host,
+            placements=spread.placements(network) if spread else [],
             replica_set=None if single else spec.services.mongodb.replica_set_name))
         made["mongodb"] = mongo
-        # Members announce network names the machine running migrate/check cannot resolve: it talks to the first.
-        endpoints["mongodb"] = {"hosts": mongo.hosts[:1], "replica_set": None,
-                                "stand_in": standin, "testinfra_host": mongo.testinfra_host}
+        if spread:
+            # Routable member addresses: the seed list and the set name, as every driver should connect.
+            endpoints["mongodb"] = {"hosts": spread.addresses, "replica_set": spec.services.mongodb.replica_set_name,
+                                    "stand_in": False, "testinfra_host": mongo.testinfra_host}
+        else:
+            # Members announce network names the machine running migrate/check cannot resolve: it talks to the first.
+            endpoints["mongodb"] = {"hosts": mongo.hosts[:1], "replica_set": None,
+                                    "stand_in": standin, "testinfra_host": mongo.testinfra_host}
     if "postgres" in defs:
         made["postgres"] = Postgres(f"{env}-postgres", PostgresArgs(server=defs["postgres"], network=network))
         endpoints["postgres"] = made["postgres"].endpoint

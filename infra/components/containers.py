@@ -34,7 +34,7 @@ def volume(name: str, d: ContainerDefinition, opts: pulumi.ResourceOptions) -> d
         return None
     # retain_on_delete: data outlives the container; removing it is a deliberate `docker volume rm`.
     return docker.Volume(name, name=d.volume, labels=_labels(d.labels),
-                         opts=pulumi.ResourceOptions(parent=opts.parent, retain_on_delete=True))
+                         opts=pulumi.ResourceOptions(parent=opts.parent, provider=opts.provider, retain_on_delete=True))
 
 
 def environment(values: dict[str, str], secret_keys: list[str]) -> pulumi.Input:

@@ -5,7 +5,7 @@ image makes its administrator itself: no first start. Database users are the rec
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pulumi
 import pulumi_docker as docker
@@ -24,13 +24,17 @@ class MongoReplicaSetArgs:
     network: docker.Network
     replica_set: str | None  # None: a single node (standalone or the stand-in)
     docker_host: str = DEFAULT_DOCKER_HOST  # where member 0 runs (the first start's `docker exec` goes there)
+    # Per member, when members run on their own Docker hosts (infra/placement.py): its provider and that host's network.
+    placements: list[tuple[pulumi.ProviderResource, docker.Network]] = field(default_factory=list)
 
 
 class MongoReplicaSet(ServiceComponent):
     def __init__(self, name: str, args: MongoReplicaSetArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("datastack:index:MongoReplicaSet", name, opts)
         # Members start together; the set is formed by the first start once all of them answer.
-        self.members = [self.server(m, args.network, child_name=m.service) for m in args.members]
+        placements = args.placements or [(None, args.network)] * len(args.members)
+        self.members = [self.server(m, network, child_name=m.service, provider=provider)
+                        for m, (provider, network) in zip(args.members, placements)]
         self.first_start = None
         if args.first_start is not None:
             # Re-run when a member is replaced (the script is idempotent: status first, admin login once users exist).

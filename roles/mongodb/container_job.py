@@ -98,11 +98,17 @@ class FirstStartExec:
     stdin: str
 
 
-def mongo_first_start_exec(plan: Plan, svc: ServicePlan, secrets: dict[str, str]) -> FirstStartExec:
+def mongo_first_start_exec(plan: Plan, svc: ServicePlan, secrets: dict[str, str],
+                           member_addresses: list[str] | None = None) -> FirstStartExec:
+    """`member_addresses`: where members run on hosts of their own, the routable address of each, member 0 first."""
     first = plan.by_role("mongodb")[0]
+    document = first_start_document(svc, secrets)
+    if member_addresses and document["replicaSet"]:
+        for member, address in zip(document["replicaSet"]["members"], member_addresses, strict=True):
+            member["host"] = address
     # mongosh reads a script from stdin when it is not a terminal; --host 127.0.0.1 keeps the localhost exception.
     return FirstStartExec(
         container=containers.container_name(plan.environment, first.name),
         command=["mongosh", "--quiet", "--norc", "--host", "127.0.0.1", "--port", str(containers.CONTAINER_PORTS["mongodb"])],
-        stdin=inline_script(first_start_document(svc, secrets)),
+        stdin=inline_script(document),
     )

@@ -77,13 +77,13 @@ def test_a_reconcile_step_every_app_and_mongo_express_waits_for(stacks, stack):
 
 def test_the_same_config_declares_identical_inputs_twice(stacks):
     """A second `pulumi up` with no change must declare no replacement: every input the same, byte for byte."""
-    again = declare_stack("dev", "unit-dev-again")
+    again = declare_stack("dev", "unit-again-dev")
 
     def shape(declared, prefix):
         # The mocks' ids derive from resource names (`<name>-id`): the only place the test prefix may show.
         return sorted((r.type, r.name.removeprefix(prefix), json.dumps(r.inputs, sort_keys=True).replace(f"{prefix}-", "~-"))
                       for r in declared.resources)
-    assert shape(stacks["dev"], "unit-dev") == shape(again, "unit-dev-again")
+    assert shape(stacks["dev"], "unit-dev") == shape(again, "unit-again-dev")
 
 
 def test_reconcile_reruns_only_when_the_desired_state_changes(stacks):
@@ -115,7 +115,7 @@ def test_an_image_only_datastack_builds_is_verified_first_with_the_command_that_
     before = len(MOCKS.declared)
     with pytest.raises(pulumi.RunError) as stopped:
         declare_environment(stack_config(spec, docker_host="ssh://deploy@dev-data-1", image_present=only_official),
-                            prefix="unit-dev-noimage")
+                            prefix="unit-noimage-dev")
     message = str(stopped.value)
     assert "\n" not in message and message.startswith("image datastack/app:")
     assert "DOCKER_HOST=ssh://deploy@dev-data-1 datastack images build --only app" in message
