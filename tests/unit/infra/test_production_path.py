@@ -121,3 +121,22 @@ def test_an_image_only_datastack_builds_is_verified_first_with_the_command_that_
     assert "DOCKER_HOST=ssh://deploy@dev-data-1 datastack images build --only app" in message
     assert [image for _, image in asked] == [i for i in sorted({i for _, i in asked}) if i.startswith("datastack/")]
     assert len(MOCKS.declared) == before, "stopped before declaring anything"
+
+
+# Secrets that must stay in an environment, and why (docs/production.md lists the same):
+# mongo-express reads its connection string only from process.env.ME_CONFIG_MONGODB_URL (config.default.js).
+MUST_STAY_IN_ENV = {"ME_CONFIG_MONGODB_URL"}
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_apps_and_mongo_express_get_their_secrets_as_files(stacks, stack):
+    declared = stacks[stack]
+    web = [c for c in declared.containers if "-app-" in c.parent or c.parent.endswith("-mongo-express")]
+    assert web
+    for container in web:
+        env = dict(e.split("=", 1) for e in container.inputs["envs"])
+        holding = {key for key, value in env.items() if any(s in value for s in declared.secrets.values())}
+        assert holding <= MUST_STAY_IN_ENV, f"{container.name} has {holding - MUST_STAY_IN_ENV} in its environment"
+        files = {u["file"]: u for u in container.inputs.get("uploads") or []}
+        for key, path in ((k, v) for k, v in env.items() if k.endswith("_FILE")):
+            assert files[path]["permissions"] == "0400" and "uploads" in container.secret_inputs, (container.name, key)

@@ -85,6 +85,12 @@ def test_app_gets_least_privileged_credentials_over_the_private_network(stacks, 
     declared = stacks[stack]
     app = declared.container(f"datastack-{stack}-app-reference")
     env = dict(e.split("=", 1) for e in app.inputs["envs"])
+    assert not {"MONGODB_URI", "POSTGRES_URI", "REDIS_URI"} & set(env), "URIs with passwords arrive as files"
+    files = {u["file"]: u for u in app.inputs["uploads"]}
+    for key in ("MONGODB_URI", "POSTGRES_URI", "REDIS_URI"):
+        delivered = files[env[f"{key}_FILE"]]
+        assert (delivered["permissions"], delivered["owner"]) == ("0400", "10001")
+        env[key] = delivered["content"].strip()
     assert env["MONGODB_URI"].startswith("mongodb://bot_core_app:") and "authSource=bot_core" in env["MONGODB_URI"]
     assert "@mongodb" in env["MONGODB_URI"], "reaches MongoDB by its network name"
     assert env["POSTGRES_URI"].startswith("postgresql://algo_trading_app:") and "@postgres:5432/algo_trading" in env["POSTGRES_URI"]
@@ -132,7 +138,8 @@ def test_data_volumes_are_retained(stacks, stack):
 def test_secrets_are_pulumi_secrets(stacks, stack):
     declared = stacks[stack]
     app = declared.container(f"datastack-{stack}-app-reference")
-    assert "envs" in app.secret_inputs, "URIs with passwords must be secret in the state"
+    assert "uploads" in app.secret_inputs, "URIs with passwords must be secret in the state"
+    assert "envs" not in app.secret_inputs, "and nothing secret is left in its environment"
     for container in declared.containers:
-        if any(u.get("file", "").endswith((".pw", "keyfile", "users.acl")) for u in container.inputs.get("uploads") or []):
+        if any(u.get("file", "").endswith((".pw", "keyfile", "users.acl", "_uri")) for u in container.inputs.get("uploads") or []):
             assert "uploads" in container.secret_inputs, container.name
