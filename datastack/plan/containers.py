@@ -42,6 +42,8 @@ class ImageUser:
     name: str
     uid: int
     gid: int
+    # The image starts as root and never drops privileges itself: the engine starts it as this user instead.
+    engine_sets_user: bool = False
 
 
 # Who the server runs as in each image: config files are delivered owned by this uid (a keyFile must be).
@@ -51,7 +53,9 @@ IMAGE_USERS = {
     ("official", "mongodb"): ImageUser("mongodb", 999, 999),
     ("official", "postgres"): ImageUser("postgres", 999, 999),
     ("official", "redis"): ImageUser("redis", 999, 999),
-    ("official", "mongo_express"): ImageUser("node", 1000, 1000),
+    # mongo-express 1.0.2 has no USER and its entrypoint never drops root (mongo-express-docker 1.0/*/Dockerfile):
+    # it runs as node, the base image's user, because the engine says so.
+    ("official", "mongo_express"): ImageUser("node", 1000, 1000, engine_sets_user=True),
     ("official", "app"): ImageUser("app", 10001, 10001),
     ("offline", "mongodb"): ImageUser("mongodb", 999, 999),
     ("offline", "postgres"): ImageUser("postgres", 101, 103),

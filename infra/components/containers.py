@@ -70,6 +70,7 @@ def service_container(name: str, d: ContainerDefinition, network: docker.Network
         hostname=d.alias.replace("_", "-"),
         labels=_labels(d.labels),
         stop_signal=d.stop_signal,
+        user=d.user,
         stop_timeout=STOP_GRACE_S,  # `docker stop` and daemon restarts
         destroy_grace_seconds=STOP_GRACE_S,  # replace and destroy by Pulumi
         wait=True,  # `pulumi up` returns when every container is healthy

@@ -140,3 +140,12 @@ def test_apps_and_mongo_express_get_their_secrets_as_files(stacks, stack):
         files = {u["file"]: u for u in container.inputs.get("uploads") or []}
         for key, path in ((k, v) for k, v in env.items() if k.endswith("_FILE")):
             assert files[path]["permissions"] == "0400" and "uploads" in container.secret_inputs, (container.name, key)
+
+
+@pytest.mark.parametrize("stack", ["dev", "staging"])
+def test_official_mongo_express_runs_as_node_not_root(stacks, stack):
+    """Its image has no USER and its entrypoint keeps root; the engine starts it as node (uid 1000)."""
+    express = next(c for c in stacks[stack].containers if c.parent == f"unit-{stack}-mongo-express")
+    assert express.inputs["user"] == "1000:1000"
+    servers = [c for c in stacks[stack].containers if c is not express]
+    assert all("user" not in c.inputs for c in servers), "the other images drop to their own user themselves"
