@@ -149,3 +149,18 @@ def test_official_mongo_express_runs_as_node_not_root(stacks, stack):
     assert express.inputs["user"] == "1000:1000"
     servers = [c for c in stacks[stack].containers if c is not express]
     assert all("user" not in c.inputs for c in servers), "the other images drop to their own user themselves"
+
+
+def test_the_reconcile_command_reads_the_endpoints_it_is_piped():
+    """The exact argv the Reconcile resource runs, fed on stdin as pulumi-command would: the CLI reads /dev/stdin."""
+    import shlex
+    import subprocess
+
+    from datastack.paths import PROJECT_ROOT
+    from infra.components.reconcile import migrate_command
+
+    argv = shlex.split(migrate_command("dev"))
+    done = subprocess.run(argv, input=json.dumps({"network": "x"}), capture_output=True, text=True, cwd=PROJECT_ROOT,
+                          timeout=60)
+    assert done.returncode == 2, done.stderr
+    assert "/dev/stdin: stack outputs have no 'endpoints' object" in done.stderr + done.stdout
