@@ -29,7 +29,7 @@ def test_mongodb_replica_set(target, mongo, connections):
     # Decided by the spec, not the endpoints: Docker and Pulumi endpoints may reach member 0 directly (no set name),
     # and the set must be checked all the same — replSetGetStatus answers on any member.
     if mongo.stand_in or target.spec.services.mongodb.topology != "replica_set":
-        pytest.skip("stand-in or standalone: no replica set to check")
+        pytest.skip("stand-in, single node (or a standalone): no replica set to check")
     target.require_admin("replSetGetStatus")
     status = connections.mongo(target.mongo()).admin.command("replSetGetStatus")
     problems = replica_set_problems(status, target.spec.services.mongodb.members, target.spec.checks.replication_lag_s,

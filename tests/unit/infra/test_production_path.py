@@ -75,15 +75,16 @@ def test_a_reconcile_step_every_app_and_mongo_express_waits_for(stacks, stack):
     assert waiting and all(migrate.name in c.depends_on for c in waiting)
 
 
-def test_the_same_config_declares_identical_inputs_twice(stacks):
+@pytest.mark.parametrize("stack", STACKS)
+def test_the_same_config_declares_identical_inputs_twice(stacks, stack):
     """A second `pulumi up` with no change must declare no replacement: every input the same, byte for byte."""
-    again = declare_stack("dev", "unit-again-dev")
+    again = declare_stack(stack, f"unit-again-{stack}")
 
     def shape(declared, prefix):
         # The mocks' ids derive from resource names (`<name>-id`): the only place the test prefix may show.
         return sorted((r.type, r.name.removeprefix(prefix), json.dumps(r.inputs, sort_keys=True).replace(f"{prefix}-", "~-"))
                       for r in declared.resources)
-    assert shape(stacks["dev"], "unit-dev") == shape(again, "unit-again-dev")
+    assert shape(stacks[stack], f"unit-{stack}") == shape(again, f"unit-again-{stack}")
 
 
 def test_reconcile_reruns_only_when_the_desired_state_changes(stacks):
