@@ -70,7 +70,7 @@ def declare_environment(cfg: StackConfig, prefix: str | None = None) -> dict[str
     # Users, schema and ACLs before anything logs in: apps and mongo-express wait for the reconcile step.
     stores = [made[s].ready if s == "mongodb" else made[s].container for s in ("mongodb", "postgres", "redis") if s in made]
     made["reconcile"] = Reconcile(f"{env}-reconcile", ReconcileArgs(spec=spec, secrets=cfg.secrets, endpoints=dict(endpoints),
-                                                                    after=stores))
+                                                                    after=stores, docker_host=docker_host))
     if "mongo_express" in defs:
         made["mongo_express"] = MongoExpress(f"{env}-mongo-express", MongoExpressArgs(
             server=defs["mongo_express"], network=network, after=[made["reconcile"]]))

@@ -3,8 +3,8 @@ ACL) as one step of `pulumi up` — the same reconcilers every engine runs. Its 
 re-runs only when the desired state changes: its trigger is a hash of the spec, the secrets and the migrations.
 
 It runs on the machine running Pulumi and reaches the servers at the stack's endpoints (given on stdin, the
-shape of `pulumi stack output --json`): directly for a local Docker engine; for a remote one, through the tunnel
-or from inside the network, as docs/production.md describes.
+shape of `pulumi stack output --json`): directly for a local Docker engine; for an ssh:// one, through an SSH
+tunnel to that host's loopback, open for the command's lifetime (infra/components/tunnel.py).
 """
 
 from __future__ import annotations
@@ -19,6 +19,8 @@ from pulumi_command import local
 
 from datastack.paths import MIGRATIONS_DIR, PROJECT_ROOT
 from datastack.spec import EnvironmentSpec
+
+from .tunnel import loopback_ports, through_ssh_tunnel
 
 
 def desired_state_hash(spec: EnvironmentSpec, secrets: dict[str, str]) -> str:
@@ -42,6 +44,7 @@ class ReconcileArgs:
     secrets: dict[str, str]
     endpoints: dict  # the stack's `endpoints` output (may hold Outputs)
     after: list[pulumi.Resource]  # every server up and every first start done
+    docker_host: str = "unix:///var/run/docker.sock"  # ssh://...: migrate runs through a tunnel to its loopback
 
 
 class Reconcile(pulumi.ComponentResource):
@@ -49,7 +52,7 @@ class Reconcile(pulumi.ComponentResource):
         super().__init__("datastack:index:Reconcile", name, None, opts)
         self.command = local.Command(
             f"{name}-migrate",
-            create=migrate_command(args.spec.name),
+            create=through_ssh_tunnel(migrate_command(args.spec.name), args.docker_host, loopback_ports(args.endpoints)),
             dir=str(PROJECT_ROOT),
             stdin=pulumi.Output.json_dumps({"endpoints": args.endpoints}),
             triggers=[pulumi.Output.secret(desired_state_hash(args.spec, args.secrets))],

@@ -81,3 +81,13 @@ def test_bad_placement_is_one_line_naming_the_entry(raw, field):
     message = str(refused.value)
     assert message.startswith("Pulumi.prod.yaml: datastack:mongodbHosts") and field in message and "fix:" in message
     assert "\n" not in message
+
+
+def test_the_reconcile_step_reaches_the_remote_loopback_through_an_ssh_tunnel(spread):
+    resources, _ = spread
+    (migrate,) = [r for r in resources if r.type == "command:local:Command" and r.parent == f"{PREFIX}-reconcile"]
+    create = migrate.inputs["create"]
+    assert "-M -S" in create and "deploy@prod-data-1.internal" in create
+    assert "-L 127.0.0.1:5432:127.0.0.1:5432" in create and "-L 127.0.0.1:6379:127.0.0.1:6379" in create
+    assert ":27017:" not in create, "members spread over hosts are reached at their routable addresses"
+    assert "migrate --env prod --from-stack /dev/stdin" in create and "-O exit" in create
