@@ -33,6 +33,19 @@ def desired_state_hash(spec: EnvironmentSpec, secrets: dict[str, str]) -> str:
     return digest.hexdigest()
 
 
+def secrets_by_variable(spec: EnvironmentSpec, secrets: dict[str, str]) -> dict[str, str]:
+    """The values the program resolved (Pulumi config secrets included), under the variables the spec's
+    `${env:NAME}` references name: migrate then resolves exactly what the containers were given."""
+    from datastack.spec.common import SECRET_REF
+
+    found = {}
+    for secret_id, ref in spec.secret_refs():
+        match = SECRET_REF.match(ref)
+        if match and match.group(1) == "env" and secret_id in secrets:
+            found[match.group(2)] = secrets[secret_id]
+    return found
+
+
 def migrate_command(stack: str) -> str:
     # The interpreter running the program has datastack installed (Pulumi.yaml); endpoints arrive on stdin.
     return shlex.join([sys.executable, "-m", "datastack.cli", "migrate", "--env", stack, "--from-stack", "/dev/stdin"])
@@ -55,6 +68,7 @@ class Reconcile(pulumi.ComponentResource):
             create=through_ssh_tunnel(migrate_command(args.spec.name), args.docker_host, loopback_ports(args.endpoints)),
             dir=str(PROJECT_ROOT),
             stdin=pulumi.Output.json_dumps({"endpoints": args.endpoints}),
+            environment=pulumi.Output.secret(secrets_by_variable(args.spec, args.secrets)),
             triggers=[pulumi.Output.secret(desired_state_hash(args.spec, args.secrets))],
             opts=pulumi.ResourceOptions(parent=self, depends_on=args.after),
         )

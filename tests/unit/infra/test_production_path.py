@@ -165,3 +165,15 @@ def test_the_reconcile_command_reads_the_endpoints_it_is_piped():
                           timeout=60)
     assert done.returncode == 2, done.stderr
     assert "/dev/stdin: stack outputs have no 'endpoints' object" in done.stderr + done.stdout
+
+
+def test_the_reconcile_step_resolves_the_secrets_the_containers_were_given(stacks):
+    """dev reads its secrets from DATASTACK_DEV_* variables: the program hands migrate the values it resolved
+    (Pulumi config secrets included) under those names, as a Pulumi secret."""
+    declared = stacks["dev"]
+    (migrate,) = [r for r in declared.of_type("local:Command") if r.parent == "unit-dev-reconcile"]
+    assert "environment" in migrate.secret_inputs
+    env = migrate.inputs["environment"]
+    assert env["DATASTACK_DEV_MONGODB_ADMIN_PASSWORD"] == declared.secrets["mongodb.admin"]
+    assert env["DATASTACK_DEV_MONGODB_KEYFILE"] == declared.secrets["mongodb.keyfile"]
+    assert all(name.startswith("DATASTACK_DEV_") for name in env)
