@@ -2,8 +2,8 @@
 
 Stack outputs are the endpoints `datastack migrate/check --from-stack FILE` read from
 `pulumi stack output --json > FILE`: the same shape as the Docker engine's endpoints.json.
-Each store's first start makes only its administrator; `datastack migrate --from-stack FILE` then runs the
-stores' reconcilers, the one writer of users, roles and passwords for every engine.
+Each store's first start makes only its administrator; the Reconcile step (`datastack migrate`) then runs the
+stores' reconcilers, the one writer of users, roles and passwords for every engine, before apps start.
 """
 
 from __future__ import annotations
