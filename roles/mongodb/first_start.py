@@ -81,6 +81,7 @@ class FirstStartSession:
     def __init__(self, connect: Connect, host: str, port: int, admin: Login | None, say, timeout_s: float):
         self.connect, self.host, self.port, self.admin, self.say, self.timeout_s = connect, host, port, admin, say, timeout_s
         self.authenticated = False
+        self.primary: str | None = None  # address of the PRIMARY, once one is elected
         self.client = connect(host, port, None)
         self._others: list = []
 
@@ -103,7 +104,7 @@ class FirstStartSession:
     def _authenticate(self) -> None:
         from pymongo.errors import OperationFailure
 
-        self.say("users exist: continuing as the administrator")
+        self.say("users exist: continuing as the administrator" if not self.primary else "logging in as the administrator")
         self.client.close()
         try:
             self.client = self.connect(self.host, self.port, self.admin)
@@ -161,10 +162,9 @@ class FirstStartSession:
         self.say(f"administrator {target} ready")
 
     def _primary_client(self):
-        primary = getattr(self, "primary", None)
-        if primary is None or primary == f"{self.host}:{self.port}":
+        if self.primary is None or self.primary == f"{self.host}:{self.port}":
             return self.client
-        client = self.connect(*_split(primary), None)
+        client = self.connect(*_split(self.primary), None)
         self._others.append(client)
         return client
 
