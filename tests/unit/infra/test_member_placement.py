@@ -91,3 +91,19 @@ def test_the_reconcile_step_reaches_the_remote_loopback_through_an_ssh_tunnel(sp
     assert "-L 127.0.0.1:5432:127.0.0.1:5432" in create and "-L 127.0.0.1:6379:127.0.0.1:6379" in create
     assert ":27017:" not in create, "members spread over hosts are reached at their routable addresses"
     assert "migrate --env prod --from-stack /dev/stdin" in create and "-O exit" in create
+
+
+def test_declared_twice_the_spread_set_has_identical_inputs(spread):
+    from datastack.spec import load_environment
+
+    resources, _ = spread
+    spec, _ = load_environment("prod", None)
+    docker_host, hosts = prod_member_hosts()
+    cfg = stack_config(spec, docker_host=docker_host)
+    cfg.member_hosts.extend(hosts)
+    again = declare_config(cfg, "unit-spread-again-prod")[1]
+
+    def shape(declared, prefix):
+        return sorted((r.type, r.name.removeprefix(prefix), json.dumps(r.inputs, sort_keys=True).replace(f"{prefix}-", "~-"))
+                      for r in declared)
+    assert shape(resources, PREFIX) == shape(again, "unit-spread-again-prod")
