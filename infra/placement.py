@@ -7,7 +7,8 @@
 - `address`: the name the member is known by in the replica-set config — it must resolve and route from the other
   members' hosts, from the apps and from wherever migrate and check run (DNS or /etc/hosts);
 - `bind`: the host interface that publishes the member's port (declared here, so not 127.0.0.1).
-Without it every member runs on the stack's own Docker host, known by its network name.
+Without it every member runs on the stack's own Docker host, known by its network name. One host may be named for
+every member (members then reachable by routable names and a seed list), except in prod, where that is refused.
 """
 
 from __future__ import annotations
@@ -56,7 +57,8 @@ def read_member_hosts(raw, members: int, stack: str) -> list[MemberHost]:
         except (TypeError, ValueError):
             refuse(f"[{index}].bind: not an IP address", "the host's private interface, e.g. 10.0.1.11")
         hosts.append(MemberHost(entry["dockerHost"], entry["address"], str(entry["bind"])))
-    if len({h.address for h in hosts}) == 1 and members > 1:
+    # One host may carry every member (dev, staging: routable names, a seed list); production may not.
+    if stack == "prod" and len({h.address for h in hosts}) == 1 and members > 1:
         refuse(": every member on one host", "spread the members over different hosts (one lost host must not lose the set)")
     return hosts
 

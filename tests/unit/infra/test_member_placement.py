@@ -107,3 +107,19 @@ def test_declared_twice_the_spread_set_has_identical_inputs(spread):
         return sorted((r.type, r.name.removeprefix(prefix), json.dumps(r.inputs, sort_keys=True).replace(f"{prefix}-", "~-"))
                       for r in declared)
     assert shape(resources, PREFIX) == shape(again, "unit-spread-again-prod")
+
+
+def test_one_host_for_every_member_is_allowed_outside_prod_and_gives_a_seed_list():
+    from datastack.spec import load_environment
+
+    spec, _ = load_environment("staging", None)
+    one = {"dockerHost": "ssh://deploy@staging-data-1.internal", "address": "staging-data-1.internal", "bind": "10.0.2.11"}
+    hosts = read_member_hosts([one] * 3, 3, "staging")
+    cfg = stack_config(spec, docker_host=one["dockerHost"])
+    cfg.member_hosts.extend(hosts)
+    resources = declare_config(cfg, "unit-onehost-staging")[1]
+    assert not [r for r in resources if r.type == "pulumi:providers:docker"], "the stack's own host: default provider"
+    (migrate,) = [r for r in resources if r.type == "command:local:Command" and r.parent == "unit-onehost-staging-reconcile"]
+    mongo = json.loads(migrate.inputs["stdin"])["endpoints"]["mongodb"]
+    assert mongo["hosts"] == ["staging-data-1.internal:27017", "staging-data-1.internal:27018", "staging-data-1.internal:27019"]
+    assert mongo["replica_set"] == "rs0"
