@@ -43,11 +43,20 @@ PROBES: dict[str, tuple[str, Callable[[str], None]]] = {
 }
 
 
+def setting(environ: dict[str, str], variable: str) -> str | None:
+    """VARIABLE, or the first line of the file VARIABLE_FILE names (how datastack's containers deliver secrets)."""
+    path = environ.get(f"{variable}_FILE")
+    if path:
+        with open(path, encoding="utf-8") as handle:
+            return handle.readline().strip() or None
+    return environ.get(variable)
+
+
 def check_dependencies(environ: dict[str, str] | None = None) -> dict[str, dict]:
     environ = dict(os.environ) if environ is None else environ
     report: dict[str, dict] = {}
     for name, (variable, probe) in PROBES.items():
-        uri = environ.get(variable)
+        uri = setting(environ, variable)
         if not uri:
             continue
         started = time.perf_counter()

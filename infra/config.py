@@ -10,11 +10,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Callable
 
 from datastack.plan import Plan, build_plan, state_dir_for
 from datastack.plan.toolchain import Toolchain
 from datastack.spec import EnvironmentSpec, SecretStore, load_environment
+
+from .components.placement import MemberHost, member_hosts_from_config
 
 
 @dataclass(frozen=True)
@@ -23,6 +26,10 @@ class StackConfig:
     spec: EnvironmentSpec
     secrets: dict[str, str]
     docker_host: str | None
+    # (docker host, image) -> whether the host has it; checked for the images only `datastack images build` makes.
+    image_present: Callable[[str, str], bool] | None = None
+    # One Docker host per replica-set member (infra/components/placement.py); empty: all on docker_host.
+    member_hosts: list[MemberHost] = field(default_factory=list)
 
     def plan(self) -> Plan:
         # Container plans never use host binaries; the toolchain only fills local-process fields.
@@ -41,6 +48,8 @@ def resolve_secrets(spec: EnvironmentSpec, configured: dict[str, str | None], sp
 def read_stack_config() -> StackConfig:
     import pulumi
 
+    from .images import docker_image_present
+
     stack = pulumi.get_stack()
     spec, path = load_environment(stack, None)
     settings = pulumi.Config("datastack")
@@ -48,5 +57,7 @@ def read_stack_config() -> StackConfig:
     if images:
         spec = spec.model_copy(update={"images": images})
     configured = {sid: settings.get(sid) for sid, _ in spec.secret_refs()}
+    member_hosts = member_hosts_from_config(settings, spec, stack)
     return StackConfig(stack=stack, spec=spec, secrets=resolve_secrets(spec, configured, str(path)),
-                       docker_host=pulumi.Config("docker").get("host"))
+                       docker_host=pulumi.Config("docker").get("host"), image_present=docker_image_present,
+                       member_hosts=member_hosts)

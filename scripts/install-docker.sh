@@ -40,10 +40,23 @@ if daemon_answers; then
   exit 0
 fi
 
+# Start a long-lived program detached from this shell, with none of its descriptors beyond 0-2. Callers run
+# this script under `flock /tmp/datastack-docker.lock`: a daemon inheriting that lock's descriptor would hold
+# the lock for as long as it runs, and every later `flock` would wait forever.
+detach() {
+  (
+    for fd in /proc/$BASHPID/fd/*; do
+      fd=${fd##*/}
+      if [ "$fd" -gt 2 ]; then eval "exec $fd>&-"; fi
+    done
+    exec nohup setsid "$@" >"$LOG" 2>&1 </dev/null
+  ) &
+  disown || true
+}
+
 # No systemd on these machines: run dockerd as a plain background process, detached from this shell.
 say "starting dockerd in the background (log: $LOG)"
-nohup setsid "$DOCKERD" >"$LOG" 2>&1 </dev/null &
-disown || true
+detach "$DOCKERD"
 
 for ((i = 0; i < WAIT_SECONDS * 2; i++)); do
   if daemon_answers; then

@@ -22,6 +22,8 @@ class ImageUser:
     name: str
     uid: int
     gid: int
+    # The image starts as root and never drops privileges itself: the engine starts it as this user instead.
+    engine_sets_user: bool = False
 
 
 @dataclass(frozen=True)

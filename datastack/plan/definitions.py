@@ -81,6 +81,7 @@ class ContainerDefinition:
     depends_on: list[str]
     labels: dict[str, str] = field(default_factory=dict)
     restart: str = RESTART_POLICY
+    user: str | None = None  # uid:gid the engine starts it as; None: the image's own (it drops privileges itself)
 
     @property
     def config_hash(self) -> str:
@@ -114,4 +115,5 @@ def definition_for(spec: EnvironmentSpec, plan: Plan, svc: ServicePlan) -> Conta
         stop_signal=svc.stop_signal,
         depends_on=list(svc.depends_on),
         labels={ENVIRONMENT_LABEL: plan.environment, SERVICE_LABEL: svc.name, HASH_LABEL: svc.config_hash()},
+        user=f"{user.uid}:{user.gid}" if user.engine_sets_user else None,
     )

@@ -34,6 +34,13 @@ def number(value: object) -> str:
     return str(value)
 
 
+def decimal(value: object) -> str:
+    """A fractional setting (a cache size in GB): a finite int or float, written plainly."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value or value in (float("inf"), float("-inf")):
+        raise UnsafeValue(f"not a number: {value!r}")
+    return f"{value:g}"
+
+
 def double_quoted(value: object) -> str:
     """A double-quoted string valid in YAML and in TOML (basic string): \\, " and every
     non-printable character escaped as \\uXXXX / \\UXXXXXXXX."""
@@ -74,6 +81,7 @@ def secret_line(value: object) -> str:
 
 FILTERS = {
     "number": number,
+    "decimal": decimal,
     "double_quoted": double_quoted,
     "yaml_string": double_quoted,
     "toml_string": double_quoted,

@@ -25,10 +25,8 @@ class App(WebServiceComponent):
 
 
 def declare(ctx) -> None:
-    """One App per app, started after the stores it may use."""
-    stores = [*([ctx.made["mongodb"].ready] if "mongodb" in ctx.made else []),
-              *[ctx.made[s].container for s in ("postgres", "redis") if s in ctx.made]]
+    """One App per app, started once the reconcile step made its users (after the stores it may use)."""
     for d in ctx.of_role("app"):
-        app = App(f"{ctx.env}-{d.service}", AppArgs(server=d, network=ctx.network, after=stores))
+        app = App(f"{ctx.env}-{d.service}", AppArgs(server=d, network=ctx.network, after=[*ctx.after_reconcile(), *ctx.stores]))
         ctx.made[d.service] = app
         ctx.endpoints["apps"][d.service.removeprefix("app-")] = {"url": app.url, "testinfra_host": f"docker://{d.name}"}

@@ -16,19 +16,22 @@ class ServiceComponent(pulumi.ComponentResource):
     def __init__(self, type_token: str, name: str, opts: pulumi.ResourceOptions | None):
         super().__init__(type_token, name, None, opts)
         self._name = name
-        self._images: dict[str, docker.RemoteImage] = {}
+        self._images: dict[tuple, docker.RemoteImage] = {}
 
-    def child(self, depends_on: list[pulumi.Resource] | None = None) -> pulumi.ResourceOptions:
-        return pulumi.ResourceOptions(parent=self, depends_on=depends_on or [])
+    def child(self, depends_on: list[pulumi.Resource] | None = None,
+              provider: pulumi.ProviderResource | None = None) -> pulumi.ResourceOptions:
+        return pulumi.ResourceOptions(parent=self, depends_on=depends_on or [], provider=provider)
 
     def server(self, d: ContainerDefinition, network: docker.Network, depends_on: list[pulumi.Resource] | None = None,
-               child_name: str = "server") -> docker.Container:
-        if d.image not in self._images:
+               child_name: str = "server", provider: pulumi.ProviderResource | None = None) -> docker.Container:
+        """`provider`: the Docker host it runs on (None: the stack's); images are pulled once per host."""
+        key = (d.image, id(provider))
+        if key not in self._images:
             suffix = "" if not self._images else f"-{len(self._images)}"
-            self._images[d.image] = image(f"{self._name}-image{suffix}", d.image, self.child())
-        data = volume(f"{self._name}-{child_name}-data", d, self.child())
+            self._images[key] = image(f"{self._name}-image{suffix}", d.image, self.child(provider=provider))
+        data = volume(f"{self._name}-{child_name}-data", d, self.child(provider=provider))
         return service_container(f"{self._name}-{child_name}", d, network, data,
-                                 self.child([self._images[d.image], *(depends_on or [])]))
+                                 self.child([self._images[key], *(depends_on or [])], provider=provider))
 
 
 class WebServiceComponent(ServiceComponent):

@@ -19,6 +19,9 @@ from datastack.plan.definitions import (
 from datastack.plan.definitions import JobDefinition
 
 JOB_RESTART = "no"  # a one-shot job runs to completion once per (re)creation
+# Without destroy_grace_seconds the provider removes a container with a 0 s stop on every replace or destroy:
+# mongod, PostgreSQL and Redis would be killed mid-write. 30 s covers a checkpoint and a clean shutdown.
+STOP_GRACE_S = 30
 
 
 def image(name: str, image_name: str, opts: pulumi.ResourceOptions) -> docker.RemoteImage:
@@ -31,7 +34,7 @@ def volume(name: str, d: ContainerDefinition, opts: pulumi.ResourceOptions) -> d
         return None
     # retain_on_delete: data outlives the container; removing it is a deliberate `docker volume rm`.
     return docker.Volume(name, name=d.volume, labels=_labels(d.labels),
-                         opts=pulumi.ResourceOptions(parent=opts.parent, retain_on_delete=True))
+                         opts=pulumi.ResourceOptions(parent=opts.parent, provider=opts.provider, retain_on_delete=True))
 
 
 def environment(values: dict[str, str], secret_keys: list[str]) -> pulumi.Input:
@@ -67,6 +70,9 @@ def service_container(name: str, d: ContainerDefinition, network: docker.Network
         hostname=d.alias.replace("_", "-"),
         labels=_labels(d.labels),
         stop_signal=d.stop_signal,
+        user=d.user,
+        stop_timeout=STOP_GRACE_S,  # `docker stop` and daemon restarts
+        destroy_grace_seconds=STOP_GRACE_S,  # replace and destroy by Pulumi
         wait=True,  # `pulumi up` returns when every container is healthy
         wait_timeout=HEALTH_INTERVAL_S * HEALTH_RETRIES + 10,
         opts=opts,

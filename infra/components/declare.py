@@ -27,8 +27,20 @@ class Declaring:
     plan: "Plan"
     definitions: "dict[str, ContainerDefinition]"  # by plan entry (service) name
     network: "docker.Network"
+    docker_host: str = "unix:///var/run/docker.sock"  # where the environment's containers run (member 0's host)
     made: "dict[str, pulumi.Resource]" = field(default_factory=dict)
     endpoints: dict[str, Any] = field(default_factory=dict)
+    # The step that runs the stores' reconcilers (users, schema, ACLs); declared after the stores, before the rest.
+    reconcile: "pulumi.Resource | None" = None
+    stores: "list[pulumi.Resource]" = field(default_factory=list)  # each store at the point it serves (stores_ready)
+
+    def stores_ready(self) -> "list[pulumi.Resource]":
+        """What the reconcile step waits for: each component declared so far, at the point it serves (`ready`,
+        e.g. a replica set once its first start ran, else its container)."""
+        return [getattr(r, "ready", None) or r.container for r in self.made.values()]
+
+    def after_reconcile(self) -> "list[pulumi.Resource]":
+        return [self.reconcile] if self.reconcile is not None else []
 
     def of_role(self, role: str) -> "list[ContainerDefinition]":
         return [d for d in self.definitions.values() if d.role == role]

@@ -25,11 +25,10 @@ class MongoExpress(WebServiceComponent):
 
 
 def declare(ctx) -> None:
-    """Started once MongoDB is ready (its users exist only after the first start)."""
+    """Started once the reconcile step made its MongoDB user."""
     if "mongo_express" not in ctx.definitions:
         return
     server = ctx.definitions["mongo_express"]
-    mongo_ready = [ctx.made["mongodb"].ready] if "mongodb" in ctx.made else []
     ctx.made["mongo_express"] = MongoExpress(f"{ctx.env}-mongo-express", MongoExpressArgs(
-        server=server, network=ctx.network, after=mongo_ready))
+        server=server, network=ctx.network, after=ctx.after_reconcile()))
     ctx.endpoints["mongo_express"] = {"url": ctx.made["mongo_express"].url, "testinfra_host": f"docker://{server.name}"}

@@ -38,6 +38,18 @@ def app_environment(app: AppSpec, spec: EnvironmentSpec, endpoints: Endpoints, s
 
 
 SECRET_KEYS = ["MONGODB_URI", "POSTGRES_URI", "REDIS_URI"]
+FILE_SUFFIX = "_FILE"  # the convention of the official images: KEY_FILE names a file holding KEY's value
+
+
+def secrets_as_files(name: str, env: dict[str, str], ctx: PlanContext) -> list:
+    """In containers, every URI with a password becomes a 0400 file named by KEY_FILE: `docker inspect` and the
+    Pulumi state's container environment then hold no password (app/health.py reads either form)."""
+    files = []
+    for key in [k for k in SECRET_KEYS if k in env]:
+        secret = ctx.file(name, key.lower(), "containers/password.j2", mode=0o400, secret=True, password=env.pop(key))
+        env[f"{key}{FILE_SUFFIX}"] = secret.path
+        files.append(secret)
+    return files
 
 
 def plan_apps(spec: EnvironmentSpec, ctx: PlanContext) -> list[ServicePlan]:
@@ -52,6 +64,7 @@ def plan_apps(spec: EnvironmentSpec, ctx: PlanContext) -> list[ServicePlan]:
         if container:
             env.update(APP_PORT=str(INNER_PORT), APP_BIND="0.0.0.0")
         env_file = ctx.file(name, "app.env", "app/app.env.j2", secret=True, environment=env)
+        secret_files = secrets_as_files(name, env, ctx) if container else []
         deps = [s for s, declared in (("mongodb", app.uses.mongodb), ("postgres", app.uses.postgres), ("redis", app.uses.redis)) if declared]
         reference = app.kind == "reference"
         plans.append(ServicePlan(
@@ -63,7 +76,7 @@ def plan_apps(spec: EnvironmentSpec, ctx: PlanContext) -> list[ServicePlan]:
             working_dir=str(PROJECT_ROOT) if reference and ctx.layout.target == "local" else None,
             environment=env,
             secret_environment=[k for k in SECRET_KEYS if k in env],
-            files=[] if container else [env_file],  # containers get the environment itself
+            files=secret_files if container else [env_file],  # containers: plain settings in env, URIs as files
             log_file=str(ctx.layout.log_file(name)) if ctx.layout.log_file(name) else None,
             bind=app.bind,
             ports=[app.port],

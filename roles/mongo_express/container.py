@@ -15,7 +15,12 @@ BASE_PACKAGES = ()
 
 CONTAINER = ContainerConventions(
     inner_port=INNER_PORT,
-    users={"official": ImageUser("node", 1000, 1000), "offline": ImageUser("mongo-express", 10002, 10002)},
+    # mongo-express 1.0.2 has no USER and its entrypoint never drops root (mongo-express-docker 1.0/*/Dockerfile):
+    # it runs as node, the base image's user, because the engine says so.
+    users={
+        "official": ImageUser("node", 1000, 1000, engine_sets_user=True),
+        "offline": ImageUser("mongo-express", 10002, 10002),
+    },
     official_images={"mongo-express": "mongo-express:{version}"},
     offline_recipes={"mongo-express": "mongo-express"},
     healthcheck=lambda implementation: [

@@ -50,11 +50,20 @@ def plan_mongo_express(spec: EnvironmentSpec, ctx: PlanContext) -> list[ServiceP
         env["ME_CONFIG_MONGODB_AUTH_DATABASE"] = me.database
     if local:
         env["NODE"] = ctx.toolchain.program("node")  # by its installed path: start-mongo-express.sh runs "$NODE"
+    # The connection string stays in the environment: mongo-express (1.0.2 and 1.1) reads it only from
+    # process.env.ME_CONFIG_MONGODB_URL (config.default.js); its *_FILE support (getFileEnv) covers basic auth.
     secret_keys = ["ME_CONFIG_MONGODB_URL"]
+    files = []
     if me.basic_auth:
         env["ME_CONFIG_BASICAUTH_USERNAME"] = me.basic_auth.name
-        env["ME_CONFIG_BASICAUTH_PASSWORD"] = ctx.secrets[me.basic_auth_secret_id]
-        secret_keys.append("ME_CONFIG_BASICAUTH_PASSWORD")
+        if local:
+            env["ME_CONFIG_BASICAUTH_PASSWORD"] = ctx.secrets[me.basic_auth_secret_id]
+            secret_keys.append("ME_CONFIG_BASICAUTH_PASSWORD")
+        else:
+            password = ctx.file(SERVICE, "basicauth.pw", "containers/password.j2", mode=0o400, secret=True,
+                                password=ctx.secrets[me.basic_auth_secret_id])
+            env["ME_CONFIG_BASICAUTH_PASSWORD_FILE"] = password.path
+            files.append(password)
     command = [f"{ctx.toolchain.program(BUILD)}/{START_SCRIPT}"] if local else []
     return [ServicePlan(
         name=SERVICE,
@@ -65,6 +74,7 @@ def plan_mongo_express(spec: EnvironmentSpec, ctx: PlanContext) -> list[ServiceP
         working_dir=ctx.toolchain.program(BUILD) if local else None,
         environment=env,
         secret_environment=secret_keys,
+        files=files,
         log_file=str(ctx.layout.log_file(SERVICE)) if ctx.layout.log_file(SERVICE) else None,
         bind=me.bind,
         ports=[me.port],

@@ -17,6 +17,7 @@ from datastack.plan.model import BootstrapStep, Probe, ServicePlan
 from datastack.spec import EnvironmentSpec
 
 from .container import mongo_member_names, mongo_uses_standin
+from .keyfile import check_keyfile
 
 MONGO_IMAGE = "mongo:{version}"
 STANDIN_NOTE = (
@@ -112,6 +113,7 @@ def _mongod_members(spec: EnvironmentSpec, ctx: PlanContext) -> list[ServicePlan
         files = []
         keyfile_path = None
         if replica:
+            check_keyfile(ctx.secrets[mongo.keyfile_secret_id])
             keyfile = ctx.file(name, "keyfile", "mongodb/keyfile.j2", mode=0o400, secret=True, keyfile=ctx.secrets[mongo.keyfile_secret_id])
             files.append(keyfile)
             keyfile_path = keyfile.path
@@ -121,6 +123,9 @@ def _mongod_members(spec: EnvironmentSpec, ctx: PlanContext) -> list[ServicePlan
             port=27017 if container else port, bind="0.0.0.0" if container else mongo.bind,
             data_dir=str(layout.data_dir(name)), log_file=str(log_file) if log_file else None,
             keyfile=keyfile_path, replica_set=mongo.replica_set_name if replica else None,
+            cache_size_gb=mongo.wiredtiger_cache_gb,
+            # Private: /tmp/mongodb-<port>.sock can be blocked by another user's stale socket (containers: /tmp is theirs).
+            socket_dir="/tmp" if container else str(layout.run_dir(name)),
         )
         files.insert(0, conf)
         last = index == len(names) - 1

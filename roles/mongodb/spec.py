@@ -91,6 +91,9 @@ class MongoSpec(Strict):
     bind: BindAddress = "127.0.0.1"
     auth: Literal[True] = Field(default=True, description="authentication is always on")
     admin: Credential = Credential(name="admin")
+    # Bounded: by default each mongod takes half of (RAM - 1 GB), and three members on one host would overcommit it.
+    wiredtiger_cache_gb: float = Field(default=0.5, ge=0.25, le=1024,
+                                       description="WiredTiger cache per member in GB (storage.wiredTiger.engineConfig.cacheSizeGB)")
     keyfile: SecretRef = Field(default=GENERATE, description="replica set keyFile content (internal member auth)")
     databases: dict[MongoDatabaseName, MongoDatabase] = Field(default_factory=dict)
 

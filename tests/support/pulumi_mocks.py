@@ -41,9 +41,13 @@ class RecordingMocks(pulumi.runtime.Mocks):
     def __init__(self) -> None:
         self.declared: list[Declared] = []
         self.links: dict[str, tuple[str, tuple[str, ...]]] = {}  # name -> (parent, dependencies), from the monitor
+        self.providers: dict[str, str | None] = {}  # name -> the explicit provider's resource name (None: default)
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs):
         secret = frozenset(k for k, v in args.inputs.items() if _is_secret(v))
+        # A provider reference is "<urn>::<id>"; the URN ends with the provider's name.
+        provider = args.provider.rsplit("::", 2)[-2] if args.provider else None
+        self.providers[args.name] = None if provider in (None, "default") or "default_" in (provider or "") else provider
         self.declared.append(Declared(args.typ, args.name, {k: _unwrap(v) for k, v in args.inputs.items()}, secret))
         outputs = dict(args.inputs)
         if args.typ == "docker:index/remoteImage:RemoteImage":
@@ -80,11 +84,28 @@ def fake_secrets(spec) -> dict[str, str]:
     return {sid: f"s3cr3t{index:02d}" + "ab" * 8 for index, (sid, _) in enumerate(spec.secret_refs())}
 
 
-def stack_config(spec, secrets=None, docker_host: str | None = None):
+def stack_config(spec, secrets=None, docker_host: str | None = None, image_present=lambda host, image: True):
     from infra.config import StackConfig
 
-    return StackConfig(stack=spec.name, spec=spec, secrets=secrets or fake_secrets(spec), docker_host=docker_host)
+    return StackConfig(stack=spec.name, spec=spec, secrets=secrets or fake_secrets(spec), docker_host=docker_host,
+                       image_present=image_present)
 
 
 def children_of(resource) -> set:
     return set(getattr(resource, "_childResources", set()))
+
+
+def declare_config(cfg, prefix: str) -> tuple[dict, list[Declared]]:
+    """Run the program for one stack config under the mocks: its components, and what it declared."""
+    from infra.program import declare_environment
+
+    made: dict = {}
+
+    @pulumi.runtime.test
+    def declare():
+        made.update(declare_environment(cfg, prefix=prefix))
+        # Wait for every component's URN so all registrations have reached the mocks.
+        return pulumi.Output.all(*[c.urn for c in made.values()])
+
+    declare()
+    return made, MOCKS.named(prefix)

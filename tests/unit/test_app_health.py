@@ -17,3 +17,14 @@ def test_a_failed_probe_reports_the_dependency_not_the_driver_text(monkeypatch, 
     for leaked in ("algo_trading_app", "10.1.2.3", "FATAL", "secret"):
         assert leaked not in text
     assert "10.1.2.3" in capsys.readouterr().err  # the detail goes to the app's own log
+
+
+def test_a_setting_is_read_from_the_file_its_FILE_variable_names(tmp_path):
+    from app.health import setting
+
+    secret = tmp_path / "mongodb_uri"
+    secret.write_text("mongodb://u:p@mongodb-0:27017/bot_core\n")
+    assert setting({"MONGODB_URI_FILE": str(secret), "MONGODB_URI": "ignored"}, "MONGODB_URI") == \
+        "mongodb://u:p@mongodb-0:27017/bot_core"
+    assert setting({"MONGODB_URI": "direct"}, "MONGODB_URI") == "direct"
+    assert setting({}, "MONGODB_URI") is None

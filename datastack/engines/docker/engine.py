@@ -23,7 +23,7 @@ from .files import files_archive
 from .images import ensure_images
 from .runtime import create_container, find_container, health_of, remove_container, wait_healthy
 
-STOP_TIMEOUT_S = 20
+STOP_TIMEOUT_S = 30  # as the Pulumi program's destroy_grace_seconds: a clean shutdown, not a kill mid-write
 
 
 class DockerEngine(Engine):

@@ -35,6 +35,7 @@ def create_container(client, d: ContainerDefinition, network: str):
         healthcheck=healthcheck_config(d),
         restart_policy={"Name": d.restart},
         stop_signal=d.stop_signal,
+        user=d.user,
         network=network,
         networking_config={network: endpoint},
     )

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from tests.support.pulumi_mocks import MOCKS, Declared, stack_config  # first: installs the mocks before infra
+from tests.support.pulumi_mocks import Declared, declare_config, stack_config  # first: installs the mocks before infra
 
 STACKS = ("dev", "ci", "staging", "prod")
 
@@ -30,23 +30,12 @@ class DeclaredStack:
 
 
 def declare_stack(stack: str, prefix: str) -> DeclaredStack:
-    import pulumi
-
     from datastack.spec import load_environment
-    from infra.program import declare_environment
 
     spec, _ = load_environment(stack, None)
     cfg = stack_config(spec)
-    made: dict = {}
-
-    @pulumi.runtime.test
-    def declare():
-        made.update(declare_environment(cfg, prefix=prefix))
-        # Wait for every component's URN so all registrations have reached the mocks.
-        return pulumi.Output.all(*[c.urn for c in made.values()])
-
-    declare()
-    return DeclaredStack(made, MOCKS.named(prefix), spec, cfg.secrets)
+    made, resources = declare_config(cfg, prefix)
+    return DeclaredStack(made, resources, spec, cfg.secrets)
 
 
 @pytest.fixture(scope="session")

@@ -13,26 +13,27 @@ OFFICIAL = {"mongo:7.0", "postgres:15-bookworm", "redis:7.0-bookworm", "mongo-ex
 def test_one_component_per_role_and_every_container_parented(stacks, stack):
     declared = stacks[stack]
     components = {r.type.split(":")[-1] for r in declared.resources if r.type.startswith("datastack:index:")}
-    expected = {"MongoReplicaSet", "Postgres", "Redis", "App"} | ({"MongoExpress"} if stack != "prod" else set())
+    expected = {"MongoReplicaSet", "Postgres", "Redis", "App", "Reconcile"} | ({"MongoExpress"} if stack != "prod" else set())
     assert components == expected
     component_names = {r.name for r in declared.resources if r.type.startswith("datastack:index:")}
     for resource in declared.resources:
-        if resource.type.startswith("docker:") and not resource.type.endswith("network:Network"):
+        if resource.type.startswith(("docker:", "command:")) and not resource.type.endswith("network:Network"):
             assert resource.parent in component_names, resource.name
             assert resource.name.startswith(f"{resource.parent}-"), "child names derive from the component's"
 
 
 @pytest.mark.parametrize("stack, members", [("dev", 3), ("staging", 3), ("prod", 3)])
-def test_mongodb_members_and_one_init_job(stacks, stack, members):
+def test_mongodb_members_and_one_first_start_exec_no_job_container(stacks, stack, members):
     declared = stacks[stack]
     mongo = [c for c in declared.containers if c.parent == f"unit-{stack}-mongodb"]
-    servers = [c for c in mongo if not c.name.endswith("-init")]
-    assert len(servers) == members
-    (job,) = [c for c in mongo if c.name.endswith("-init")]
-    assert job.inputs["mustRun"] is False and job.inputs["restart"] == "no"
-    assert {s.name for s in servers} <= set(job.depends_on), "the set is formed once every member is up"
-    document = next(e for e in job.inputs["envs"] if e.startswith("DATASTACK_MONGO_FIRST_START="))
-    assert '"admin": {' in document and "bot_core" not in document, "the first start makes the administrator only"
+    assert len(mongo) == members and not [c for c in mongo if c.inputs.get("mustRun") is False], "no one-shot container"
+    (first_start,) = [r for r in declared.of_type("local:Command") if r.parent == f"unit-{stack}-mongodb"]
+    assert {s.name for s in mongo} <= set(first_start.depends_on), "the set is formed once every member is up"
+    assert f"exec -i datastack-{stack}-mongodb-0 mongosh --quiet --norc --host 127.0.0.1" in first_start.inputs["create"]
+    assert "stdin" in first_start.secret_inputs, "the administrator's password is a Pulumi secret"
+    assert '"admin": {' in first_start.inputs["stdin"] and "bot_core" not in first_start.inputs["stdin"], \
+        "the first start makes the administrator only"
+    assert "environment" not in first_start.secret_inputs and "pwd" not in str(first_start.inputs["environment"])
 
 
 def test_standin_image_makes_its_own_administrator_no_job(stacks):
@@ -53,9 +54,8 @@ def test_real_replica_set_uses_official_images_keyfile_and_replset(stacks, stack
         assert (keyfile["permissions"], keyfile["owner"], keyfile["group"]) == ("0400", "999", "999")
         assert "replSetName: \"rs0\"" in uploads["/etc/datastack/mongod.conf"]["content"]
         assert 'keyFile: "/etc/datastack/keyfile"' in uploads["/etc/datastack/mongod.conf"]["content"]
-    job = declared.container(f"datastack-{stack}-mongodb-init")
-    assert job.inputs["networkMode"] == f"container:datastack-{stack}-mongodb-0", "localhost exception inside member 0"
-    assert job.inputs["command"][0] == "mongosh"
+    # `container:<name>` reads back as `container:<id>` (a replace-forcing field): never declared.
+    assert not [c.name for c in declared.containers if "networkMode" in c.inputs]
 
 
 def test_ci_uses_offline_images_and_the_standin(stacks):
@@ -85,6 +85,12 @@ def test_app_gets_least_privileged_credentials_over_the_private_network(stacks, 
     declared = stacks[stack]
     app = declared.container(f"datastack-{stack}-app-reference")
     env = dict(e.split("=", 1) for e in app.inputs["envs"])
+    assert not {"MONGODB_URI", "POSTGRES_URI", "REDIS_URI"} & set(env), "URIs with passwords arrive as files"
+    files = {u["file"]: u for u in app.inputs["uploads"]}
+    for key in ("MONGODB_URI", "POSTGRES_URI", "REDIS_URI"):
+        delivered = files[env[f"{key}_FILE"]]
+        assert (delivered["permissions"], delivered["owner"]) == ("0400", "10001")
+        env[key] = delivered["content"].strip()
     assert env["MONGODB_URI"].startswith("mongodb://bot_core_app:") and "authSource=bot_core" in env["MONGODB_URI"]
     assert "@mongodb" in env["MONGODB_URI"], "reaches MongoDB by its network name"
     assert env["POSTGRES_URI"].startswith("postgresql://algo_trading_app:") and "@postgres:5432/algo_trading" in env["POSTGRES_URI"]
@@ -98,12 +104,13 @@ def test_app_gets_least_privileged_credentials_over_the_private_network(stacks, 
 def test_depends_on_order(stacks, stack):
     declared = stacks[stack]
     app = next(c for c in declared.containers if c.parent == f"unit-{stack}-app-reference")
-    # The stand-in (ci) makes its administrator itself: the app waits for the server, elsewhere for the init job.
-    mongo_ready = f"unit-{stack}-mongodb-mongodb" if stack == "ci" else f"unit-{stack}-mongodb-init"
+    # The stand-in (ci) makes its administrator itself: the app waits for the server, elsewhere for the first start.
+    mongo_ready = f"unit-{stack}-mongodb-mongodb" if stack == "ci" else f"unit-{stack}-mongodb-first-start"
     assert {mongo_ready, f"unit-{stack}-postgres-server", f"unit-{stack}-redis-server"} <= set(app.depends_on)
+    assert f"unit-{stack}-reconcile-migrate" in app.depends_on
     if stack != "prod":
         express = next(c for c in declared.containers if c.parent == f"unit-{stack}-mongo-express")
-        assert mongo_ready in express.depends_on
+        assert f"unit-{stack}-reconcile-migrate" in express.depends_on
 
 
 @pytest.mark.parametrize("stack", STACKS)
@@ -131,7 +138,8 @@ def test_data_volumes_are_retained(stacks, stack):
 def test_secrets_are_pulumi_secrets(stacks, stack):
     declared = stacks[stack]
     app = declared.container(f"datastack-{stack}-app-reference")
-    assert "envs" in app.secret_inputs, "URIs with passwords must be secret in the state"
+    assert "uploads" in app.secret_inputs, "URIs with passwords must be secret in the state"
+    assert "envs" not in app.secret_inputs, "and nothing secret is left in its environment"
     for container in declared.containers:
-        if any(u.get("file", "").endswith((".pw", "keyfile", "users.acl")) for u in container.inputs.get("uploads") or []):
+        if any(u.get("file", "").endswith((".pw", "keyfile", "users.acl", "_uri")) for u in container.inputs.get("uploads") or []):
             assert "uploads" in container.secret_inputs, container.name

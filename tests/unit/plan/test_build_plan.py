@@ -21,7 +21,8 @@ def spec():
 
 
 def secrets_for(spec, value="pw"):
-    return {key: f"{value}-{key}" for key, _ in spec.secret_refs()}
+    # Base64 characters only: the keyFile among them must be one mongod accepts.
+    return {key: f"{value}0{key}".replace(".", "0").replace("_", "0").replace("-", "0") for key, _ in spec.secret_refs()}
 
 
 def laptop(**programs) -> Toolchain:

@@ -48,14 +48,24 @@ def test_every_expression_in_every_template_ends_in_an_escaping_filter():
 @pytest.mark.parametrize("value", [v for v in HOSTILE if v])
 def test_mongod_conf_parses_back_to_the_same_values(value):
     text = render_template("mongodb/mongod.conf.j2", service="mongodb", port=27017, bind=value, data_dir=value,
-                           log_file=value, keyfile=value, replica_set=value)
+                           log_file=value, keyfile=value, replica_set=value, socket_dir=value, cache_size_gb=0.25)
     parsed = yaml.safe_load(text)
-    assert parsed["net"] == {"port": 27017, "bindIp": value}
-    assert parsed["storage"] == {"dbPath": value}
+    assert parsed["net"] == {"port": 27017, "bindIp": value, "unixDomainSocket": {"pathPrefix": value}}
+    assert parsed["storage"] == {"dbPath": value, "wiredTiger": {"engineConfig": {"cacheSizeGB": 0.25}}}
     assert parsed["systemLog"]["path"] == value and parsed["security"]["keyFile"] == value
     assert parsed["replication"] == {"replSetName": value}
     assert set(parsed) == {"net", "storage", "systemLog", "security", "replication"}
     assert parsed["security"]["authorization"] == "enabled" and "setParameter" not in parsed
+
+
+@pytest.mark.parametrize("size", ["0.5\nsetParameter: {}", float("nan"), True, None])
+def test_mongod_cache_size_is_a_plain_number_or_refused(size):
+    from datastack.errors import UserError
+
+    with pytest.raises((UserError, Exception)) as refused:
+        render_template("mongodb/mongod.conf.j2", service="mongodb", port=27017, bind="127.0.0.1", data_dir="/d",
+                        log_file=None, keyfile=None, replica_set=None, socket_dir="/s", cache_size_gb=size)
+    assert "number" in str(refused.value) or "None" in str(refused.value)
 
 
 @pytest.mark.parametrize("value", HOSTILE)
