@@ -10,7 +10,14 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from .validators import BindIP, LoginName
 
 SECRET_REF = re.compile(r"^\$\{(env|file):([^}]+)\}$")
-GENERATE = "generate"
+
+
+class UnstatedSecret(str):
+    """The default of every secret field: equal to "generate", but known not to have been written in the spec,
+    so an environment's secret convention (`secrets.default`, conventions.py) may take its place."""
+
+
+GENERATE = UnstatedSecret("generate")
 
 
 class Strict(BaseModel):

@@ -9,15 +9,19 @@ from pydantic import AfterValidator, ConfigDict, Field, model_validator
 
 from .apps import AppSpec, MongoExpressSpec
 from .checks import ChecksSpec
+from .conventions import SecretConventions, apply_convention, convention_clash
 from .common import GENERATE, Strict
+from .spec_paths import SpecRelative
 from roles.mongodb.spec import MongoSpec
 from roles.postgres.spec import PostgresSpec
 from roles.redis.spec import RedisSpec
 from .validators import FreeText, check_state_dir
 
-ENVIRONMENT_NAMES = ("local", "ci", "dev", "staging", "prod")
-# Only throwaway environments may have datastack invent their passwords.
-GENERATED_SECRETS_ALLOWED = ("local", "ci")
+ENVIRONMENT_NAMES = ("local", "ci", "dev", "staging", "prod")  # the repository's own; any name matching the pattern works
+ENVIRONMENT_NAME_PATTERN = r"^[a-z][a-z0-9-]{0,30}$"  # a file, directory, container and stack name as it is
+# Only throwaway environments may have datastack invent their passwords; production adds the rules below.
+TIERS = ("development", "shared", "production")
+GENERATED_SECRETS_ALLOWED = ("development",)
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
@@ -52,11 +56,15 @@ class Services(Strict):
 
 
 class EnvironmentSpec(Strict):
-    name: Literal[ENVIRONMENT_NAMES]  # type: ignore[valid-type]
+    name: str = Field(pattern=ENVIRONMENT_NAME_PATTERN, description="environment name: lower-case letters, digits, '-'")
+    tier: Literal[TIERS] = Field(  # type: ignore[valid-type]
+        default="development", description="development: generated secrets allowed; shared: references only; "
+                                           "production: also no admin UI beyond loopback")
+    secrets: SecretConventions | None = Field(default=None, description="where unstated secrets are read from")
     description: FreeText = ""
     engine: Literal["local", "docker", "pulumi"] = Field(default="local", description="engine used when --engine is not given")
-    state_dir: Annotated[Path, AfterValidator(check_state_dir)] | None = Field(
-        default=None, description="where state lives (a directory of its own); default .datastack/<name>")
+    state_dir: Annotated[Path, AfterValidator(check_state_dir), SpecRelative(allow_parent=False)] | None = Field(
+        default=None, description="where state lives (a directory of its own, relative to the spec file); default .datastack/<name>")
     images: Literal["official", "offline"] = Field(
         default="official",
         description="containers: pinned official images, or offline ones from `datastack images build` (no registry)",
@@ -75,12 +83,13 @@ class EnvironmentSpec(Strict):
 
     @model_validator(mode="after")
     def _generated_secrets_only_where_allowed(self):
-        if self.name in GENERATED_SECRETS_ALLOWED:
+        if self.tier in GENERATED_SECRETS_ALLOWED:
             return self
         for where, ref in self.secret_refs():
             if ref == GENERATE:
                 raise ValueError(
-                    f"{where}: 'generate' is only for local and ci; fix: use ${{env:NAME}} or ${{file:PATH}} in {self.name}"
+                    f"{where}: 'generate' is only for tier development, this is tier {self.tier}; "
+                    "fix: use ${env:NAME} or ${file:PATH}, or a convention under secrets.default"
                 )
         return self
 
@@ -121,6 +130,14 @@ class EnvironmentSpec(Strict):
         return self
 
     @model_validator(mode="after")
+    def _secret_convention_unambiguous(self):
+        clash = convention_clash(self._stated_secret_refs(), self.secrets)
+        if clash:
+            raise ValueError(f"secrets.default: {clash[0]} and {clash[1]} would read the same secret; "
+                             "fix: use {id} or {path} instead of {ID}, or state one of them explicitly")
+        return self
+
+    @model_validator(mode="after")
     def _secret_ids_unique(self):
         ids = [secret_id for secret_id, _ in self.secret_refs()]
         dupes = sorted({i for i in ids if ids.count(i) > 1})
@@ -132,12 +149,14 @@ class EnvironmentSpec(Strict):
     def _prod_mongo_express_locked_down(self):
         # Production: the admin UI must sit behind basic auth and on loopback, or not run at all.
         me = self.services.mongo_express
-        if self.name != "prod" or me is None or not me.enabled:
+        if self.tier != "production" or me is None or not me.enabled:
             return self
         if me.basic_auth is None:
-            raise ValueError("services.mongo_express: enabled in prod without basic_auth; fix: set enabled: false (or add basic_auth)")
+            raise ValueError("services.mongo_express: enabled in tier production without basic_auth; "
+                             "fix: set enabled: false (or add basic_auth)")
         if me.bind not in LOOPBACK:
-            raise ValueError(f"services.mongo_express: bound to {me.bind} in prod; fix: set enabled: false (or bind: 127.0.0.1)")
+            raise ValueError(f"services.mongo_express: bound to {me.bind} in tier production; "
+                             "fix: set enabled: false (or bind: 127.0.0.1)")
         return self
 
     def declared_ports(self) -> list[tuple[str, int]]:
@@ -157,6 +176,9 @@ class EnvironmentSpec(Strict):
 
     def secret_refs(self) -> list[tuple[str, str]]:
         """(secret id, reference) for every password in the spec; the id names its place."""
+        return apply_convention(self._stated_secret_refs(), self.secrets)
+
+    def _stated_secret_refs(self) -> list[tuple[str, str]]:
         refs: list[tuple[str, str]] = []
         for section in self.services.sections().values():
             if hasattr(section, "secret_refs"):

@@ -82,9 +82,10 @@ def test_literal_password_is_refused_and_not_echoed(tmp_path):
     assert "hunter2" not in message
 
 
-def test_generated_secrets_only_in_local_and_ci(tmp_path):
-    message = rejected(tmp_path, BASE.replace("name: local", "name: prod"))
-    assert "'generate' is only for local and ci" in message
+@pytest.mark.parametrize("tier", ["shared", "production"])
+def test_generated_secrets_only_in_tier_development(tmp_path, tier):
+    message = rejected(tmp_path, BASE.replace("name: local", f"name: qa\ntier: {tier}"))
+    assert f"'generate' is only for tier development, this is tier {tier}" in message
 
 
 def test_unknown_environment_name_lists_known(tmp_path):
