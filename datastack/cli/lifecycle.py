@@ -87,7 +87,8 @@ def register(app: typer.Typer) -> None:
         all_running = all(s.state == "running" for s in states)
         if as_json:
             print_json({"environment": session.spec.name, "engine": runner.name, "all_running": all_running,
-                        "services": [s.__dict__ for s in states], "notes": runner.plan.notes})
+                        "state_dir": str(session.state_dir), "services": [s.__dict__ for s in states],
+                        "notes": runner.plan.notes})
             if not all_running:
                 raise typer.Exit(1)
             return
@@ -100,6 +101,7 @@ def register(app: typer.Typer) -> None:
             table.add_row(s.name, s.implementation, f"[{colour}]{s.state}[/]", str(s.pid or ""),
                           ",".join(map(str, s.ports)), config)
         console.print(table)
+        console.print(f"state: {session.state_dir}", markup=False)
         for note in runner.plan.notes:
             console.print(f"[yellow]note:[/] {escape(note)}")
         if not all_running:

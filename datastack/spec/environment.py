@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, ConfigDict, Field, PrivateAttr, model_validator
 
 from .apps import AppSpec, MongoExpressSpec
 from .checks import ChecksSpec
@@ -71,6 +71,12 @@ class EnvironmentSpec(Strict):
     )
     services: Services
     checks: ChecksSpec = ChecksSpec()
+    _source_file: Path | None = PrivateAttr(default=None)  # set by the loader: default state lives beside it
+
+    @property
+    def source_file(self) -> Path | None:
+        """The spec file this was loaded from (None for a spec built in memory)."""
+        return self._source_file
 
     @model_validator(mode="after")
     def _ports_unique(self):

@@ -47,7 +47,9 @@ def load_spec_file(path: Path) -> EnvironmentSpec:
     """The environment file, merged over the bases it extends (overlays.py), validated as one spec."""
     from .overlays import read_environment_document
 
-    return validate_model(read_environment_document(path), EnvironmentSpec, where=display(path), kind="spec")
+    spec = validate_model(read_environment_document(path), EnvironmentSpec, where=display(path), kind="spec")
+    spec._source_file = Path(path).resolve()
+    return spec
 
 
 def load_yaml_model(path: Path, model: type[M], *, kind: str, start_hint: str, empty_ok: bool = False) -> M:
