@@ -1,0 +1,71 @@
+"""`datastack init DIR`: a new project that passes `up`, `migrate` and `check` as it is generated.
+
+    DIR/README.md                                how to run it
+    DIR/environments/<name>.yaml                 MongoDB, PostgreSQL and Redis as local processes, free ports
+    DIR/migrations/mongodb/app/schema.yaml       collections, a unique index, a TTL index, a validator, a seed
+    DIR/migrations/postgres/app/                 an Alembic directory with its first revision
+
+Everything is checked before the first file is written (a bad name, a file that would be overwritten), so a
+refused init leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import re
+import socket
+from pathlib import Path
+
+from .errors import UserError
+from .paths import TEMPLATES_DIR
+from .spec.environment import ENVIRONMENT_NAME_PATTERN
+
+SOURCE = TEMPLATES_DIR / "project"
+STATIC = {  # scaffold file -> template file copied as it is
+    "migrations/mongodb/app/schema.yaml": "mongodb/schema.yaml",
+    "migrations/postgres/app/env.py": "postgres/env.py",
+    "migrations/postgres/app/script.py.mako": "postgres/script.py.mako",
+    "migrations/postgres/app/versions/0001_accounts.py": "postgres/versions/0001_accounts.py",
+}
+
+
+def free_port(taken: set[int]) -> int:
+    """A port nothing listens on now (the kernel's pick), distinct from the others chosen."""
+    while True:
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+        if port not in taken and port >= 1024:
+            taken.add(port)
+            return port
+
+
+def scaffold_project(target: Path, name: str) -> list[Path]:
+    """Write the project; returns the files written. UserError (exit 2) before any write when it cannot."""
+    if not re.match(ENVIRONMENT_NAME_PATTERN, name):
+        raise UserError(f"--name: {name!r} is not an environment name",
+                        fix="use lower-case letters, digits and '-', starting with a letter (at most 31), e.g. eu-qa")
+    if target.exists() and not target.is_dir():
+        raise UserError(f"{target} is a file", fix="name a new or empty directory")
+    files = _contents(name)
+    clashes = [rel for rel in files if (target / rel).exists() or (target / rel).is_symlink()]
+    if clashes:
+        raise UserError(f"{target / clashes[0]} already exists", fix="choose a new directory (init never overwrites)")
+    written = []
+    for rel, text in files.items():
+        path = target / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+        written.append(path)
+    return written
+
+
+def _contents(name: str) -> dict[str, str]:
+    from .plan.render import render_template
+
+    taken: set[int] = set()
+    ports = {service: free_port(taken) for service in ("mongodb", "postgres", "redis")}
+    return {
+        "README.md": (SOURCE / "README.md").read_text().replace("{name}", name),  # name matched the pattern above
+        f"environments/{name}.yaml": render_template("project/environment.yaml.j2", env_name=name, ports=ports),
+        **{rel: (SOURCE / source).read_text() for rel, source in STATIC.items()},
+    }
