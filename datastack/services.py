@@ -53,6 +53,8 @@ class Service:
     first_start: Callable[["list[BootstrapStep]", str, int, Secrets, Callable[[str], None]], None] | None = None
     # Container engines: the one-shot job that runs those steps from inside the environment's network.
     first_start_job: Callable[["Plan", "ServicePlan", Secrets], "JobDefinition"] | None = None
+    # What `plan` shows of its declared design (collections and indexes, ACL rules): JSON-ready, no secret in it.
+    design: Callable[["EnvironmentSpec"], dict] | None = None
 
     def declared(self, spec: "EnvironmentSpec") -> bool:
         value = getattr(spec.services, self.spec_key or self.name, None)

@@ -151,8 +151,11 @@ def register(app: typer.Typer) -> None:
             raise UserError(f"unknown target {target!r}", fix="use local or container")
         shown = session.display_plan(target)
         data = mask_secret_files(shown.model_dump())
+        from ..plan.design import declared_design, merged_spec
+
+        design = declared_design(session.spec)
         if as_json:
-            print_json(data)
+            print_json({**data, "design": design, "spec": merged_spec(session.spec)})
             return
         for note in shown.notes:
             console.print(f"[yellow]note:[/] {escape(note)}")
@@ -168,6 +171,7 @@ def register(app: typer.Typer) -> None:
                 console.print(f"  first start: {step['action']} {escape(step['target'])}")
             if svc["reconcile_logins"]:
                 console.print("  after start: its reconciler makes the declared users, roles and passwords")
+        print_design(design)
 
     @app.command()
     @handle_errors
@@ -181,6 +185,25 @@ def register(app: typer.Typer) -> None:
             console.print(f"wrote {output}", markup=False)
         else:
             print(text, end="")
+
+
+def print_design(design: dict) -> None:
+    """The declared design as an outline: mappings as headings, lists as lines, values after their key."""
+    console.print("[bold]design[/]")
+    _outline(design, "  ")
+
+
+def _outline(value, indent: str) -> None:
+    for key, item in value.items():
+        if isinstance(item, dict) and item:
+            console.print(f"{indent}{key}:", markup=False)
+            _outline(item, indent + "  ")
+        elif isinstance(item, list):
+            console.print(f"{indent}{key}:{'' if item else ' (none)'}", markup=False)
+            for line in item:
+                console.print(f"{indent}  - {line}", markup=False)
+        else:
+            console.print(f"{indent}{key}: {item if item != {} else '(none)'}", markup=False)
 
 
 def mask_secret_files(plan: dict) -> dict:

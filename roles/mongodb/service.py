@@ -26,4 +26,5 @@ SERVICE = Service(
     check_spec=lazy(f"{RECONCILER}.schema_file", "check_schemas"),
     first_start=run_first_start,
     first_start_job=mongo_first_start_job,
+    design=lazy("roles.mongodb.design", "mongodb_design"),
 )

@@ -21,4 +21,5 @@ SERVICE = Service(
     plan=plan_redis,
     store=Store(migrate=lazy(RECONCILER, "migrate_redis", one_report=True), status=lazy(RECONCILER, "redis_status", one_report=True),
                 uri=_uri, reconcile_logins=lazy(RECONCILER, "migrate_redis", one_report=True)),
+    design=lazy("roles.redis.design", "redis_design"),
 )
