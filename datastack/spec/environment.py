@@ -61,6 +61,8 @@ class EnvironmentSpec(Strict):
         default="development", description="development: generated secrets allowed; shared: references only; "
                                            "production: also no admin UI beyond loopback")
     secrets: SecretConventions | None = Field(default=None, description="where unstated secrets are read from")
+    exposed: list[str] = Field(default_factory=list, description="tier production: the services (keys under "
+                                                                   "services:) allowed to bind beyond loopback")
     description: FreeText = ""
     engine: Literal["local", "docker", "pulumi"] = Field(default="local", description="engine used when --engine is not given")
     state_dir: Annotated[Path, AfterValidator(check_state_dir), SpecRelative(allow_parent=False)] | None = Field(
@@ -163,6 +165,23 @@ class EnvironmentSpec(Strict):
         if me.bind not in LOOPBACK:
             raise ValueError(f"services.mongo_express: bound to {me.bind} in tier production; "
                              "fix: set enabled: false (or bind: 127.0.0.1)")
+        return self
+
+    @model_validator(mode="after")
+    def _production_binds_loopback_unless_exposed(self):
+        # Production: a server reachable from the network is a decision stated in one place, not a bind: typo.
+        unknown = sorted(set(self.exposed) - set(self.services.sections()))
+        if unknown:
+            raise ValueError(f"exposed: {unknown[0]!r} is not a declared service; fix: use one of: "
+                             f"{', '.join(sorted(self.services.sections()))}")
+        if self.tier != "production":
+            return self
+        for key, section in self.services.sections().items():
+            for item in section if isinstance(section, list) else [section]:
+                bind = getattr(item, "bind", None)
+                if bind is not None and bind not in LOOPBACK and key not in self.exposed:
+                    raise ValueError(f"services.{key}: binds {bind} in tier production; fix: bind 127.0.0.1, or list "
+                                     f"{key} under exposed: to declare it reachable from the network")
         return self
 
     def declared_ports(self) -> list[tuple[str, int]]:

@@ -113,3 +113,14 @@ def test_standalone_mongodb_has_one_member(tmp_path):
 def test_mongodb_members_ports_count_as_taken(tmp_path):
     text = BASE.replace("port: 55432", "port: 27118") + "  mongodb: {members: 3, port: 27117}\n"
     assert "port 27118" in rejected(tmp_path, text)
+
+
+def test_production_binds_loopback_unless_the_service_is_exposed(tmp_path):
+    text = BASE.replace("name: local", 'name: eu-live\ntier: production\nsecrets: {default: "${env:X_{ID}}"}')
+    text = text.replace("port: 56379", "port: 56379\n    bind: 10.0.0.5")
+    message = rejected(tmp_path, text)
+    assert "services.redis: binds 10.0.0.5 in tier production" in message and "exposed:" in message
+    load_spec_file(write(tmp_path, text.replace("tier: production", "tier: production\nexposed: [redis]")))
+    load_spec_file(write(tmp_path, text.replace("tier: production", "tier: shared")))  # the rule is production's
+    assert "exposed: 'reddis' is not a declared service" in rejected(
+        tmp_path, text.replace("tier: production", "tier: production\nexposed: [reddis]"))
