@@ -39,7 +39,9 @@ SECRET_KEYS = ["MONGODB_URI", "POSTGRES_URI", "REDIS_URI"]
 
 def reference_app_code(conf_dir: Path) -> list[RenderedFile]:
     """The reference app's package as files under the app's conf/ (`python -m app.server` runs from there)."""
-    return [RenderedFile(path=str(conf_dir / "app" / source.name), template=f"app/{source.name}", content=source.read_text())
+    header = "# Managed by datastack: a copy of app/{} for the app's user — edits are overwritten by `datastack up`.\n"
+    return [RenderedFile(path=str(conf_dir / "app" / source.name), template=f"app/{source.name}",
+                         content=header.format(source.name) + source.read_text())
             for source in sorted((PROJECT_ROOT / "app").glob("*.py"))]
 
 

@@ -72,3 +72,14 @@ def test_a_spec_built_in_memory_keeps_the_repository_root():
 
     spec = EnvironmentSpec.model_validate({"name": "qa", "services": {}})
     assert state_dir_for(spec) == PROJECT_ROOT / ".datastack/qa"
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="service users exist only when datastack runs as root")
+def test_an_explicit_state_dir_behind_a_closed_directory_still_stops_up(tmp_path):
+    from datastack.engines.local.runtime import check_state_dir_reachable
+    from datastack.errors import UserError
+
+    closed = tmp_path / "closed"
+    closed.mkdir(mode=0o700)
+    with pytest.raises(UserError, match="not reachable by the service users .* remove state_dir from the spec"):
+        check_state_dir_reachable(closed / "state")
