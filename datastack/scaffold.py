@@ -11,13 +11,12 @@ refused init leaves nothing behind.
 
 from __future__ import annotations
 
-import re
 import socket
 from pathlib import Path
 
 from .errors import UserError
 from .paths import TEMPLATES_DIR
-from .spec.environment import ENVIRONMENT_NAME_PATTERN
+from .spec.environment import is_environment_name
 
 SOURCE = TEMPLATES_DIR / "project"
 STATIC = {  # scaffold file -> template file copied as it is
@@ -41,7 +40,7 @@ def free_port(taken: set[int]) -> int:
 
 def scaffold_project(target: Path, name: str) -> list[Path]:
     """Write the project; returns the files written. UserError (exit 2) before any write when it cannot."""
-    if not re.match(ENVIRONMENT_NAME_PATTERN, name):
+    if not is_environment_name(name):
         raise UserError(f"--name: {name!r} is not an environment name",
                         fix="use lower-case letters, digits and '-', starting with a letter (at most 31), e.g. eu-qa")
     if target.exists() and not target.is_dir():

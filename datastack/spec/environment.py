@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -22,6 +23,11 @@ ENVIRONMENT_NAME_PATTERN = r"^[a-z][a-z0-9-]{0,30}$"  # a file, directory, conta
 # Only throwaway environments may have datastack invent their passwords; production adds the rules below.
 TIERS = ("development", "shared", "production")
 GENERATED_SECRETS_ALLOWED = ("development",)
+
+
+def is_environment_name(text: str) -> bool:
+    """The whole text matches the pattern (re.match's `$` would let a trailing newline through)."""
+    return re.fullmatch(ENVIRONMENT_NAME_PATTERN.removeprefix("^").removesuffix("$"), text) is not None
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 

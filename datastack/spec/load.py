@@ -11,7 +11,7 @@ from pydantic import BaseModel, ValidationError
 
 from ..errors import UserError
 from ..paths import PROJECT_ROOT, display, environment_file
-from .environment import EnvironmentSpec
+from .environment import EnvironmentSpec, is_environment_name
 
 # Checks that need more than one model (files that must exist, schemas that must parse).
 # Each takes (spec, spec_path) and raises UserError; store packages append theirs.
@@ -28,6 +28,9 @@ def resolve_spec_path(env: str | None, spec: Path | None) -> Path:
         return spec
     if env is None:
         raise UserError("no environment given", fix="pass --env NAME (a file in environments/) or --spec FILE")
+    if not is_environment_name(env):  # a name, never a path out of environments/
+        raise UserError(f"--env: {env[:60]!r} is not an environment name",
+                        fix="give a name from environments/ (lower-case letters, digits, '-'), or --spec FILE")
     path = environment_file(env)
     if not path.exists():
         known = sorted(p.stem for p in path.parent.glob("*.yaml"))

@@ -124,3 +124,10 @@ def test_production_binds_loopback_unless_the_service_is_exposed(tmp_path):
     load_spec_file(write(tmp_path, text.replace("tier: production", "tier: shared")))  # the rule is production's
     assert "exposed: 'reddis' is not a declared service" in rejected(
         tmp_path, text.replace("tier: production", "tier: production\nexposed: [reddis]"))
+
+
+@pytest.mark.parametrize("name", ["../../etc/passwd", "base/bot-core", "Local", "local\n"])
+def test_env_is_a_name_never_a_path(name):
+    with pytest.raises(UserError) as caught:
+        load_environment(name)
+    assert "is not an environment name" in caught.value.one_line() and caught.value.exit_code == 2
