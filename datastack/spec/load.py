@@ -50,7 +50,11 @@ def load_spec_file(path: Path) -> EnvironmentSpec:
     """The environment file, merged over the bases it extends (overlays.py), validated as one spec."""
     from .overlays import read_environment_document
 
-    spec = validate_model(read_environment_document(path), EnvironmentSpec, where=display(path), kind="spec")
+    bases: list[Path] = []
+    document = read_environment_document(path, bases)
+    # A merged value may come from a base: name them, so the reader knows where to look.
+    where = display(path) + (f" (with {', '.join(display(b) for b in bases)})" if bases else "")
+    spec = validate_model(document, EnvironmentSpec, where=where, kind="spec")
     spec._source_file = Path(path).resolve()
     return spec
 

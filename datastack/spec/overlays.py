@@ -52,12 +52,13 @@ def read_mapping(path: Path, *, kind: str, start_hint: str, empty_ok: bool = Fal
     return data
 
 
-def read_environment_document(path: Path) -> dict:
-    """The environment file with every base it extends merged in, its relative paths made absolute."""
-    return _read_chain(Path(path), chain=())
+def read_environment_document(path: Path, bases: list[Path] | None = None) -> dict:
+    """The environment file with every base it extends merged in, its relative paths made absolute.
+    `bases`, when given, receives the base files read, nearest first (for error messages)."""
+    return _read_chain(Path(path), chain=(), bases=bases if bases is not None else [])
 
 
-def _read_chain(path: Path, chain: tuple[Path, ...]) -> dict:
+def _read_chain(path: Path, chain: tuple[Path, ...], bases: list[Path]) -> dict:
     real = path.resolve()
     if real in chain:
         names = " -> ".join(display(p) for p in (*chain, real))
@@ -80,7 +81,8 @@ def _read_chain(path: Path, chain: tuple[Path, ...]) -> dict:
     if not base_path.is_file():
         raise UserError(f"extends: base {base_ref} does not exist (looked for {display(base_path)})", where=display(path),
                         fix="correct the path (it is relative to this file's directory) or create the base")
-    base = _read_chain(base_path, (*chain, real))
+    bases.append(base_path)
+    base = _read_chain(base_path, (*chain, real), bases)
     return merge(base, data, where=display(path))
 
 

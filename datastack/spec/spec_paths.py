@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import types
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from typing import Annotated, Any, Union, get_args, get_origin
 
@@ -32,7 +31,6 @@ class SpecRelative:
 Pattern = tuple[tuple[str, ...], SpecRelative]
 
 
-@lru_cache(maxsize=None)
 def path_patterns(model: type[BaseModel]) -> tuple[Pattern, ...]:
     """Every place in `model` (and the spec models of registered services) that holds a spec-relative path."""
     found: list[Pattern] = []

@@ -138,3 +138,9 @@ def test_the_cli_stops_with_exit_2_and_one_line(tmp_path):
                           capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=60)
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert done.stderr.strip().count("\n") == 0 and "missing.yaml does not exist" in done.stderr
+
+
+def test_a_bad_value_from_a_base_names_the_bases_too(tmp_path):
+    path = files(tmp_path, base="services:\n  redis: {port: 80}\n", env="extends: base.yaml\nname: qa\n")
+    line = rejected(path)
+    assert "env.yaml (with " in line and "base.yaml)" in line and "services.redis.port" in line
