@@ -179,7 +179,12 @@ def register(app: typer.Typer) -> None:
         """Write the JSON Schema of environment specs (for editor completion and validation)."""
         from ..spec import EnvironmentSpec
 
-        text = json.dumps(EnvironmentSpec.model_json_schema(by_alias=True), indent=2) + "\n"
+        from ..spec.overlays import EXTENDS
+
+        schema = EnvironmentSpec.model_json_schema(by_alias=True)
+        # Read by the loader before the model sees the file (overlays.py), so it is no field of the model.
+        schema["properties"][EXTENDS] = {"type": "string", "description": "a base file this one extends, relative to it"}
+        text = json.dumps(schema, indent=2) + "\n"
         if output:
             output.write_text(text)
             console.print(f"wrote {output}", markup=False)

@@ -16,6 +16,13 @@ class UnstatedSecret(str):
     """The default of every secret field: equal to "generate", but known not to have been written in the spec,
     so an environment's secret convention (`secrets.default`, conventions.py) may take its place."""
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source, handler):
+        # A plain string to pydantic (JSON Schema defaults, dumps); only `isinstance` tells it apart.
+        from pydantic_core import core_schema
+
+        return core_schema.no_info_after_validator_function(cls, core_schema.str_schema())
+
 
 GENERATE = UnstatedSecret("generate")
 
