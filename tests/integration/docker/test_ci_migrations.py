@@ -18,9 +18,11 @@ def test_ci_migrate_brings_every_postgres_database_to_its_alembic_head(ci_contai
     for db in DATABASES:
         assert f"alembic_upgrade {db} " in text or f"postgres/{db}: at head" in text, text
 
+    # Only what migrations decide: latency budgets on a busy shared machine are another test's business.
     report_file = ci_containers.root / "ci-check.json"
-    ci_containers.cli("check", "--json", str(report_file), timeout=300)
-    outcomes = {c["id"]: c["outcome"] for c in json.loads(report_file.read_text())["checks"]}
+    ci_containers.cli("check", "--json", str(report_file), "-k", "alembic", timeout=300)
+    outcomes = {c["id"].rsplit("::", 1)[-1]: c["outcome"] for c in json.loads(report_file.read_text())["checks"]}
     for db in DATABASES:
-        for kind in ("tables", "columns", "indexes"):
-            assert outcomes[f"test_{kind}_match_alembic_head[{db}]"] == "passed", outcomes
+        for check in ("alembic_at_head", "tables_match_alembic_head", "columns_match_alembic_head",
+                      "indexes_match_alembic_head", "constraints_match_alembic_head"):
+            assert outcomes.get(f"test_{check}[{db}]") == "passed", outcomes
