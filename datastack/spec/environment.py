@@ -23,12 +23,12 @@ ENVIRONMENT_NAME_PATTERN = r"^[a-z][a-z0-9-]{0,30}$"  # a file, directory, conta
 # Only throwaway environments may have datastack invent their passwords; production adds the rules below.
 TIERS = ("development", "shared", "production")
 GENERATED_SECRETS_ALLOWED = ("development",)
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
 def is_environment_name(text: str) -> bool:
     """The whole text matches the pattern (re.match's `$` would let a trailing newline through)."""
     return re.fullmatch(ENVIRONMENT_NAME_PATTERN.removeprefix("^").removesuffix("$"), text) is not None
-LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
 class Services(Strict):
@@ -65,7 +65,7 @@ class EnvironmentSpec(Strict):
     name: str = Field(pattern=ENVIRONMENT_NAME_PATTERN, description="environment name: lower-case letters, digits, '-'")
     tier: Literal[TIERS] = Field(  # type: ignore[valid-type]
         default="development", description="development: generated secrets allowed; shared: references only; "
-                                           "production: also no admin UI beyond loopback")
+                                           "production: also no admin UI beyond loopback, services on loopback unless exposed")
     secrets: SecretConventions | None = Field(default=None, description="where unstated secrets are read from")
     exposed: list[str] = Field(default_factory=list, description="tier production: the services (keys under "
                                                                    "services:) allowed to bind beyond loopback")
