@@ -152,6 +152,7 @@ def register(app: typer.Typer) -> None:
         shown = session.display_plan(target)
         data = mask_secret_files(shown.model_dump())
         from ..plan.design import declared_design, merged_spec
+        from .outline import print_design
 
         design = declared_design(session.spec)
         if as_json:
@@ -190,25 +191,6 @@ def register(app: typer.Typer) -> None:
             console.print(f"wrote {output}", markup=False)
         else:
             print(text, end="")
-
-
-def print_design(design: dict) -> None:
-    """The declared design as an outline: mappings as headings, lists as lines, values after their key."""
-    console.print("[bold]design[/]")
-    _outline(design, "  ")
-
-
-def _outline(value, indent: str) -> None:
-    for key, item in value.items():
-        if isinstance(item, dict) and item:
-            console.print(f"{indent}{key}:", markup=False)
-            _outline(item, indent + "  ")
-        elif isinstance(item, list):
-            console.print(f"{indent}{key}:{'' if item else ' (none)'}", markup=False)
-            for line in item:
-                console.print(f"{indent}  - {line}", markup=False)
-        else:
-            console.print(f"{indent}{key}: {item if item != {} else '(none)'}", markup=False)
 
 
 def mask_secret_files(plan: dict) -> dict:
