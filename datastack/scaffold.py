@@ -1,6 +1,7 @@
 """`datastack init DIR`: a new project that passes `up`, `migrate` and `check` as it is generated.
 
     DIR/README.md                                how to run it
+    DIR/.gitignore                               keeps the state beside the spec (.datastack/) out of git
     DIR/environments/<name>.yaml                 MongoDB, PostgreSQL and Redis as local processes, free ports
     DIR/migrations/mongodb/app/schema.yaml       collections, a unique index, a TTL index, a validator, a seed
     DIR/migrations/postgres/app/                 an Alembic directory with its first revision
@@ -65,6 +66,7 @@ def _contents(name: str) -> dict[str, str]:
     ports = {service: free_port(taken) for service in ("mongodb", "postgres", "redis")}
     return {
         "README.md": (SOURCE / "README.md").read_text().replace("{name}", name),  # name matched the pattern above
+        ".gitignore": ".datastack/\n",  # state (data, generated secrets) lives beside the spec: never committed
         f"environments/{name}.yaml": render_template("project/environment.yaml.j2", env_name=name, ports=ports),
         **{rel: (SOURCE / source).read_text() for rel, source in STATIC.items()},
     }

@@ -16,7 +16,8 @@ def test_the_scaffold_loads_with_every_load_time_check(tmp_path):
     assert spec.services.postgres.databases["app"].alembic == tmp_path / "p/migrations/postgres/app"
     assert spec.services.mongodb.databases["app"].schema_file == tmp_path / "p/migrations/mongodb/app/schema.yaml"
     ports = [port for _, port in spec.declared_ports()]
-    assert len(set(ports)) == 3 and len(written) == 6
+    assert len(set(ports)) == 3 and len(written) == 7
+    assert (tmp_path / "p/.gitignore").read_text() == ".datastack/\n"  # generated secrets never committed
 
 
 @pytest.mark.parametrize("name", ["EU", "eu_qa", "qa\n", "../x", "", "e" * 32])
