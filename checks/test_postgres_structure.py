@@ -10,6 +10,7 @@ from roles.postgres.reconcile.catalog_snapshot import catalog_snapshot
 from checks.lib.pg_reference import declared_structure
 from checks.lib.pg_structure import structure_differences, structure_fix
 from checks.lib.postgres import alembic_revision, reader_login
+from datastack.paths import display
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +35,7 @@ def _compare(kind, target, connections, database, ledger):
     conn = connections.postgres(reader_login(target, name), name)
     live = connections.memo(("postgres-live-structure", name), lambda: _live(conn, db.schema_name, db.alembic, ledger))
     differences = structure_differences(name, kind, declared, live["snapshot"])
-    fix = structure_fix(differences, at_head=live["at_head"], migrate=target.fix, alembic_dir=db.alembic)
+    fix = structure_fix(differences, at_head=live["at_head"], migrate=target.fix, alembic_dir=display(db.alembic))
     assert not differences, f"{'; '.join(d.text for d in differences)} — fix: {fix}"
 
 

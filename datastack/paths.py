@@ -14,9 +14,11 @@ CHECKS_DIR = PROJECT_ROOT / "checks"
 
 
 def state_root() -> Path:
-    """Root of every environment's state; DATASTACK_STATE_ROOT moves it (e.g. off a 0700 home)."""
-    override = os.environ.get("DATASTACK_STATE_ROOT")
-    return Path(override) if override else PROJECT_ROOT / ".datastack"
+    """Root of the repository's own state (its environments, the service runtime, caches); DATASTACK_STATE_ROOT
+    moves it; as root under a directory service users cannot traverse, /var/lib/datastack/<id> (state_location.py)."""
+    from .state_location import shared_state_root
+
+    return shared_state_root()
 
 
 def environment_file(name: str) -> Path:

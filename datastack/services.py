@@ -98,6 +98,8 @@ class Service:
     @property
     def display_name(self) -> str:
         return self.label or self.name
+    # What `plan` shows of its declared design (collections and indexes, ACL rules): JSON-ready, no secret in it.
+    plan_design: Callable[["EnvironmentSpec"], dict] | None = None
 
     def declared(self, spec: "EnvironmentSpec") -> bool:
         value = getattr(spec.services, self.spec_key or self.name, None)

@@ -12,7 +12,8 @@ import stat
 from pathlib import Path
 
 from .errors import UserError
-from .paths import PROJECT_ROOT, state_root
+from .paths import PROJECT_ROOT
+from .state_location import spec_state_root
 
 MARKER = ".datastack-state"
 NEVER = {Path("/"), Path("/root"), Path("/home"), Path("/etc"), Path("/usr"), Path("/var"), Path("/var/lib"), Path("/tmp"),
@@ -21,7 +22,7 @@ NEVER = {Path("/"), Path("/root"), Path("/home"), Path("/etc"), Path("/usr"), Pa
 
 
 def default_state_dir(spec) -> Path:
-    return state_root() / spec.name
+    return spec_state_root(spec.source_file) / spec.name
 
 
 def _forbidden(path: Path) -> str | None:

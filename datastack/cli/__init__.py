@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from . import check, diff, lifecycle
+from . import check, diff, init, lifecycle
 from .migrate import migrate_app
 
 app = typer.Typer(
@@ -17,6 +17,7 @@ app = typer.Typer(
 lifecycle.register(app)
 check.register(app)
 diff.register(app)
+init.register(app)
 app.add_typer(migrate_app, name="migrate")
 
 

@@ -89,7 +89,8 @@ def register(app: typer.Typer) -> None:
         all_running = all(s.state == "running" for s in states)
         if as_json:
             print_json({"environment": session.spec.name, "engine": runner.name, "all_running": all_running,
-                        "services": [s.__dict__ for s in states], "notes": runner.plan.notes})
+                        "state_dir": str(session.state_dir), "services": [s.__dict__ for s in states],
+                        "notes": runner.plan.notes})
             if not all_running:
                 raise typer.Exit(1)
             return
@@ -102,6 +103,7 @@ def register(app: typer.Typer) -> None:
             table.add_row(s.name, s.implementation, f"[{colour}]{s.state}[/]", str(s.pid or ""),
                           ",".join(map(str, s.ports)), config)
         console.print(table)
+        console.print(f"state: {session.state_dir}", markup=False)
         for note in runner.plan.notes:
             console.print(f"[yellow]note:[/] {escape(note)}")
         if not all_running:
@@ -151,8 +153,12 @@ def register(app: typer.Typer) -> None:
             raise UserError(f"unknown target {target!r}", fix="use local or container")
         shown = session.display_plan(target)
         data = mask_secret_files(shown.model_dump())
+        from ..plan.design import declared_design, merged_spec
+        from .outline import print_design
+
+        design = declared_design(session.spec)
         if as_json:
-            print_json(data)
+            print_json({**data, "design": design, "spec": merged_spec(session.spec)})
             return
         for note in shown.notes:
             console.print(f"[yellow]note:[/] {escape(note)}")
@@ -168,6 +174,7 @@ def register(app: typer.Typer) -> None:
                 console.print(f"  first start: {step['action']} {escape(step['target'])}")
             if svc["reconcile_logins"]:
                 console.print("  after start: its reconciler makes the declared users, roles and passwords")
+        print_design(design)
 
     @app.command()
     @handle_errors
@@ -175,7 +182,12 @@ def register(app: typer.Typer) -> None:
         """Write the JSON Schema of environment specs (for editor completion and validation)."""
         from ..spec import EnvironmentSpec
 
-        text = json.dumps(EnvironmentSpec.model_json_schema(by_alias=True), indent=2) + "\n"
+        from ..spec.overlays import EXTENDS
+
+        schema = EnvironmentSpec.model_json_schema(by_alias=True)
+        # Read by the loader before the model sees the file (overlays.py), so it is no field of the model.
+        schema["properties"][EXTENDS] = {"type": "string", "description": "a base file this one extends, relative to it"}
+        text = json.dumps(schema, indent=2) + "\n"
         if output:
             output.write_text(text)
             console.print(f"wrote {output}", markup=False)

@@ -28,8 +28,9 @@ def build_plan(
 
 
 def state_dir_for(spec: EnvironmentSpec) -> Path:
-    from ..paths import PROJECT_ROOT, state_root
+    from ..paths import PROJECT_ROOT
+    from ..state_location import spec_state_root
 
     if spec.state_dir is not None:
         return spec.state_dir if spec.state_dir.is_absolute() else PROJECT_ROOT / spec.state_dir
-    return state_root() / spec.name
+    return spec_state_root(spec.source_file) / spec.name

@@ -10,7 +10,21 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from .validators import BindIP, LoginName
 
 SECRET_REF = re.compile(r"^\$\{(env|file):([^}]+)\}$")
-GENERATE = "generate"
+
+
+class UnstatedSecret(str):
+    """The default of every secret field: equal to "generate", but known not to have been written in the spec,
+    so an environment's secret convention (`secrets.default`, conventions.py) may take its place."""
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source, handler):
+        # A plain string to pydantic (JSON Schema defaults, dumps); only `isinstance` tells it apart.
+        from pydantic_core import core_schema
+
+        return core_schema.no_info_after_validator_function(cls, core_schema.str_schema())
+
+
+GENERATE = UnstatedSecret("generate")
 
 
 class Strict(BaseModel):

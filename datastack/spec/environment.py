@@ -2,23 +2,34 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, ConfigDict, Field, PrivateAttr, model_validator
 
 from .checks import ChecksSpec
+from .conventions import SecretConventions, apply_convention, convention_clash
 from .common import GENERATE, Strict
 from roles.app.spec import AppSpec
 from roles.mongo_express.spec import MongoExpressSpec
+from .spec_paths import SpecRelative
 from roles.mongodb.spec import MongoSpec
 from roles.postgres.spec import PostgresSpec
 from roles.redis.spec import RedisSpec
 from .validators import FreeText, check_state_dir
 
-ENVIRONMENT_NAMES = ("local", "ci", "dev", "staging", "prod")
-# Only throwaway environments may have datastack invent their passwords.
-GENERATED_SECRETS_ALLOWED = ("local", "ci")
+ENVIRONMENT_NAMES = ("local", "ci", "dev", "staging", "prod")  # the repository's own; any name matching the pattern works
+ENVIRONMENT_NAME_PATTERN = r"^[a-z][a-z0-9-]{0,30}$"  # a file, directory, container and stack name as it is
+# Only throwaway environments may have datastack invent their passwords; production adds the rules below.
+TIERS = ("development", "shared", "production")
+GENERATED_SECRETS_ALLOWED = ("development",)
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+def is_environment_name(text: str) -> bool:
+    """The whole text matches the pattern (re.match's `$` would let a trailing newline through)."""
+    return re.fullmatch(ENVIRONMENT_NAME_PATTERN.removeprefix("^").removesuffix("$"), text) is not None
 
 
 class Services(Strict):
@@ -52,17 +63,29 @@ class Services(Strict):
 
 
 class EnvironmentSpec(Strict):
-    name: Literal[ENVIRONMENT_NAMES]  # type: ignore[valid-type]
+    name: str = Field(pattern=ENVIRONMENT_NAME_PATTERN, description="environment name: lower-case letters, digits, '-'")
+    tier: Literal[TIERS] = Field(  # type: ignore[valid-type]
+        default="development", description="development: generated secrets allowed; shared: references only; "
+                                           "production: also no admin UI beyond loopback, services on loopback unless exposed")
+    secrets: SecretConventions | None = Field(default=None, description="where unstated secrets are read from")
+    exposed: list[str] = Field(default_factory=list, description="tier production: the services (keys under "
+                                                                   "services:) allowed to bind beyond loopback")
     description: FreeText = ""
     engine: Literal["local", "docker", "pulumi"] = Field(default="local", description="engine used when --engine is not given")
-    state_dir: Annotated[Path, AfterValidator(check_state_dir)] | None = Field(
-        default=None, description="where state lives (a directory of its own); default .datastack/<name>")
+    state_dir: Annotated[Path, AfterValidator(check_state_dir), SpecRelative(allow_parent=False)] | None = Field(
+        default=None, description="where state lives (a directory of its own, relative to the spec file); default .datastack/<name>")
     images: Literal["official", "offline"] = Field(
         default="official",
         description="containers: pinned official images, or offline ones from `datastack images build` (no registry)",
     )
     services: Services
     checks: ChecksSpec = ChecksSpec()
+    _source_file: Path | None = PrivateAttr(default=None)  # set by the loader: default state lives beside it
+
+    @property
+    def source_file(self) -> Path | None:
+        """The spec file this was loaded from (None for a spec built in memory)."""
+        return self._source_file
 
     @model_validator(mode="after")
     def _ports_unique(self):
@@ -75,12 +98,13 @@ class EnvironmentSpec(Strict):
 
     @model_validator(mode="after")
     def _generated_secrets_only_where_allowed(self):
-        if self.name in GENERATED_SECRETS_ALLOWED:
+        if self.tier in GENERATED_SECRETS_ALLOWED:
             return self
         for where, ref in self.secret_refs():
             if ref == GENERATE:
                 raise ValueError(
-                    f"{where}: 'generate' is only for local and ci; fix: use ${{env:NAME}} or ${{file:PATH}} in {self.name}"
+                    f"{where}: 'generate' is only for tier development, this is tier {self.tier}; "
+                    "fix: use ${env:NAME} or ${file:PATH}, or a convention under secrets.default"
                 )
         return self
 
@@ -95,11 +119,36 @@ class EnvironmentSpec(Strict):
         return self
 
     @model_validator(mode="after")
+    def _secret_convention_unambiguous(self):
+        clash = convention_clash(self._stated_secret_refs(), self.secrets)
+        if clash:
+            raise ValueError(f"secrets.default: {clash[0]} and {clash[1]} would read the same secret; "
+                             "fix: use {id} or {path} instead of {ID}, or state one of them explicitly")
+        return self
+
+    @model_validator(mode="after")
     def _secret_ids_unique(self):
         ids = [secret_id for secret_id, _ in self.secret_refs()]
         dupes = sorted({i for i in ids if ids.count(i) > 1})
         if dupes:
             raise ValueError(f"two passwords share the secret id {dupes[0]}; fix: rename one of the users")
+        return self
+
+    @model_validator(mode="after")
+    def _production_binds_loopback_unless_exposed(self):
+        # Production: a server reachable from the network is a decision stated in one place, not a bind: typo.
+        unknown = sorted(set(self.exposed) - set(self.services.sections()))
+        if unknown:
+            raise ValueError(f"exposed: {unknown[0]!r} is not a declared service; fix: use one of: "
+                             f"{', '.join(sorted(self.services.sections()))}")
+        if self.tier != "production":
+            return self
+        for key, section in self.services.sections().items():
+            for item in section if isinstance(section, list) else [section]:
+                bind = getattr(item, "bind", None)
+                if bind is not None and bind not in LOOPBACK and key not in self.exposed:
+                    raise ValueError(f"services.{key}: binds {bind} in tier production; fix: bind 127.0.0.1, or list "
+                                     f"{key} under exposed: to declare it reachable from the network")
         return self
 
     def declared_ports(self) -> list[tuple[str, int]]:
@@ -115,6 +164,9 @@ class EnvironmentSpec(Strict):
 
     def secret_refs(self) -> list[tuple[str, str]]:
         """(secret id, reference) for every password in the spec; the id names its place."""
+        return apply_convention(self._stated_secret_refs(), self.secrets)
+
+    def _stated_secret_refs(self) -> list[tuple[str, str]]:
         refs: list[tuple[str, str]] = []
         for section in self.services.sections().values():
             if hasattr(section, "secret_refs"):

@@ -7,14 +7,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
 from ..errors import UserError
 from ..paths import PROJECT_ROOT, display, environment_file
-from . import safe_yaml
-from .environment import EnvironmentSpec
-from .validators import first_control_character
+from .environment import EnvironmentSpec, is_environment_name
 
 # Checks that need more than one model (files that must exist, schemas that must parse).
 # Each takes (spec, spec_path) and raises UserError; store packages append theirs.
@@ -31,6 +28,9 @@ def resolve_spec_path(env: str | None, spec: Path | None) -> Path:
         return spec
     if env is None:
         raise UserError("no environment given", fix="pass --env NAME (a file in environments/) or --spec FILE")
+    if not is_environment_name(env):  # a name, never a path out of environments/
+        raise UserError(f"--env: {env[:60]!r} is not an environment name",
+                        fix="give a name from environments/ (lower-case letters, digits, '-'), or --spec FILE")
     path = environment_file(env)
     if not path.exists():
         known = sorted(p.stem for p in path.parent.glob("*.yaml"))
@@ -47,33 +47,27 @@ def load_environment(env: str | None = None, spec: Path | None = None) -> tuple[
 
 
 def load_spec_file(path: Path) -> EnvironmentSpec:
-    return load_yaml_model(path, EnvironmentSpec, kind="spec", start_hint="start the file with 'name: <env>'")
+    """The environment file, merged over the bases it extends (overlays.py), validated as one spec."""
+    from .overlays import read_environment_document
+
+    bases: list[Path] = []
+    document = read_environment_document(path, bases)
+    # A merged value may come from a base: name them, so the reader knows where to look.
+    where = display(path) + (f" (with {', '.join(display(b) for b in bases)})" if bases else "")
+    spec = validate_model(document, EnvironmentSpec, where=where, kind="spec")
+    spec._source_file = Path(path).resolve()
+    return spec
 
 
 def load_yaml_model(path: Path, model: type[M], *, kind: str, start_hint: str, empty_ok: bool = False) -> M:
     """Read a YAML file into a pydantic model; every problem is one line naming the file and the field."""
-    where = display(path)
-    try:
-        text = safe_yaml.read_text(Path(path))
-        data = safe_yaml.load(text)
-    except OSError as exc:
-        raise UserError(f"cannot read {kind} ({exc.strerror})", where=where, fix="create it or correct the path") from None
-    except safe_yaml.UnsafeYAML as exc:
-        raise UserError(exc.problem, where=f"{where}:{exc.line}" if exc.line else where, fix=exc.fix) from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        at = f"{where}:{mark.line + 1}:{mark.column + 1}" if mark else where
-        problem = getattr(exc, "problem", None) or "malformed YAML"
-        raise UserError(f"malformed YAML: {problem}", where=at, fix="fix the YAML syntax at that line") from None
-    if data is None and empty_ok:
-        data = {}
-    if not isinstance(data, dict):
-        raise UserError(f"the {kind} must be a YAML mapping", where=where, fix=start_hint)
-    hit = first_control_character(data)
-    if hit:
-        field, char = hit
-        raise UserError(f"{'.'.join(str(p) for p in field)}: control character {char} in a value",
-                        where=where, fix="remove it (no newline, tab or other control character is allowed)")
+    from .overlays import read_mapping
+
+    data = read_mapping(path, kind=kind, start_hint=start_hint, empty_ok=empty_ok)
+    return validate_model(data, model, where=display(path), kind=kind)
+
+
+def validate_model(data: dict, model: type[M], *, where: str, kind: str) -> M:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
@@ -167,9 +161,9 @@ def check_referenced_paths(spec: EnvironmentSpec, path: Path) -> None:
             continue
         target = PROJECT_ROOT / ref
         if not target.exists():
-            raise UserError(f"{field}: {ref} does not exist", where=where, fix="create it or correct the path")
+            raise UserError(f"{field}: {display(target)} does not exist", where=where, fix="create it or correct the path")
         if not right_kind(target):
-            raise UserError(f"{field}: {ref} is not {kind}", where=where, fix="correct the path")
+            raise UserError(f"{field}: {display(target)} is not {kind}", where=where, fix="correct the path")
 
 
 CROSS_CHECKS.append(check_referenced_paths)

@@ -6,12 +6,14 @@ credentials the spec names in `uses` — never an admin login.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from datastack.endpoints import Endpoints
 from datastack.paths import PROJECT_ROOT
 from datastack.plan import containers
 from datastack.plan.addresses import container_endpoints
 from datastack.plan.context import PlanContext
-from datastack.plan.model import Probe, ServicePlan
+from datastack.plan.model import Probe, RenderedFile, ServicePlan
 from datastack.spec import EnvironmentSpec
 from roles.mongodb.login import mongo_login, mongo_uri
 from roles.postgres.login import postgres_login, postgres_uri
@@ -52,6 +54,14 @@ def secrets_as_files(name: str, env: dict[str, str], ctx: PlanContext) -> list:
     return files
 
 
+def reference_app_code(conf_dir: Path) -> list[RenderedFile]:
+    """The reference app's package as files under the app's conf/ (`python -m app.server` runs from there)."""
+    header = "# Managed by datastack: a copy of app/{} for the app's user — edits are overwritten by `datastack up`.\n"
+    return [RenderedFile(path=str(conf_dir / "app" / source.name), template=f"app/{source.name}",
+                         content=header.format(source.name) + source.read_text())
+            for source in sorted((PROJECT_ROOT / "app").glob("*.py"))]
+
+
 def plan_apps(spec: EnvironmentSpec, ctx: PlanContext) -> list[ServicePlan]:
     plans = []
     container = ctx.layout.target == "container"
@@ -73,10 +83,12 @@ def plan_apps(spec: EnvironmentSpec, ctx: PlanContext) -> list[ServicePlan]:
             implementation="reference-app" if reference else "image",
             image=(containers.offline_image("app") if container else REFERENCE_APP_IMAGE) if reference else app.image,
             command=[] if container else ([ctx.toolchain.python, "-m", "app.server"] if reference else []),
-            working_dir=str(PROJECT_ROOT) if reference and ctx.layout.target == "local" else None,
+            working_dir=str(ctx.layout.conf_dir(name)) if reference and not container else None,
             environment=env,
             secret_environment=[k for k in SECRET_KEYS if k in env],
-            files=secret_files if container else [env_file],  # containers: plain settings in env, URIs as files
+            # Containers: plain settings in env, URIs as files (the code is in their image); a process gets its own
+            # copy of the code, which its user can read even when the checkout sits under a directory closed to it.
+            files=secret_files if container else [env_file, *(reference_app_code(ctx.layout.conf_dir(name)) if reference else [])],
             log_file=str(ctx.layout.log_file(name)) if ctx.layout.log_file(name) else None,
             bind=app.bind,
             ports=[app.port],

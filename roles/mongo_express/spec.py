@@ -30,7 +30,7 @@ class MongoExpressSpec(Strict):
         return [("mongo_express", self.port)] if self.enabled else []
 
     def check_against(self, spec) -> None:
-        """Its database is a declared MongoDB database with an admin user; in prod, basic auth on loopback."""
+        """Its database is a declared MongoDB database with an admin user; in tier production, basic auth on loopback."""
         mongo = spec.services.mongodb
         # A misspelt database must not fall back to the server admin's login.
         if self.database is not None:
@@ -42,9 +42,9 @@ class MongoExpressSpec(Strict):
                 raise ValueError(f"services.mongo_express.database: {self.database} has no user with access: admin for it "
                                  "to log in as; fix: declare one (it never falls back to the server admin)")
         # Production: the admin UI must sit behind basic auth and on loopback, or not run at all.
-        if spec.name != "prod" or not self.enabled:
+        if spec.tier != "production" or not self.enabled:
             return
         if self.basic_auth is None:
-            raise ValueError("services.mongo_express: enabled in prod without basic_auth; fix: set enabled: false (or add basic_auth)")
+            raise ValueError("services.mongo_express: enabled in tier production without basic_auth; fix: set enabled: false (or add basic_auth)")
         if self.bind not in LOOPBACK:
-            raise ValueError(f"services.mongo_express: bound to {self.bind} in prod; fix: set enabled: false (or bind: 127.0.0.1)")
+            raise ValueError(f"services.mongo_express: bound to {self.bind} in tier production; fix: set enabled: false (or bind: 127.0.0.1)")

@@ -47,4 +47,5 @@ SERVICE = Service(
     check_spec=lazy(f"{RECONCILER}.schema_file", "check_schemas"),
     first_start=run_first_start,
     first_start_job=mongo_first_start_job,
+    plan_design=lazy("roles.mongodb.plan_design", "mongodb_plan_design"),
 )

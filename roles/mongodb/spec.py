@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, Field, model_validator
 
 from datastack.spec.common import Access, BindAddress, Credential, Port, SecretId, SecretRef, Strict, GENERATE
+from datastack.spec.spec_paths import SpecRelative
 from datastack.spec.validators import ReplicaSetName, Version, check_name, check_port_range
 from .names import MONGO_USER, MONGO_RESERVED_USERS, MongoDatabaseName, MongoRoleName, MongoUserName
 
@@ -68,8 +69,8 @@ def _schema_path(value: Path) -> Path:
 
 
 class MongoDatabase(Strict):
-    schema_file: Annotated[Path, AfterValidator(_schema_path)] | None = Field(
-        default=None, alias="schema", description="declarative schema (collections, indexes, seeds), relative to the project"
+    schema_file: Annotated[Path, AfterValidator(_schema_path), SpecRelative()] | None = Field(
+        default=None, alias="schema", description="declarative schema (collections, indexes, seeds), relative to the spec file"
     )
     users: list[MongoUser] = Field(default_factory=list)
 

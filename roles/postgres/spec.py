@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, Field, model_validator
 
 from datastack.spec.common import Access, BindAddress, Credential, Port, SecretId, SecretRef, Strict, GENERATE
+from datastack.spec.spec_paths import SpecRelative
 from datastack.spec.validators import Version, check_name
 from .names import (
     POSTGRES_NAME, POSTGRES_RESERVED_ROLES, PostgresDatabaseName, PostgresExtensionName, PostgresRoleName,
@@ -35,7 +36,7 @@ def _alembic_path(value: Path) -> Path:
 
 
 class PostgresDatabase(Strict):
-    alembic: Annotated[Path, AfterValidator(_alembic_path)] | None = Field(default=None, description="Alembic script directory, relative to the project")
+    alembic: Annotated[Path, AfterValidator(_alembic_path), SpecRelative()] | None = Field(default=None, description="Alembic script directory, relative to the spec file")
     schema_name: PostgresSchemaName = Field(default="public", description="schema the app and readonly roles use; owned by the owner")
     extensions: list[PostgresExtensionName] = Field(default_factory=list, description="CREATE EXTENSION in this database")
     users: list[PostgresUser] = Field(default_factory=list)

@@ -35,4 +35,5 @@ SERVICE = Service(
     store=Store(snapshot=lazy("roles.redis.diff", "redis_snapshot"), compare=lazy("roles.redis.diff", "compare_redis"),
                 migrate=lazy(RECONCILER, "migrate_redis", one_report=True), status=lazy(RECONCILER, "redis_status", one_report=True),
                 uri=_uri, reconcile_logins=lazy(RECONCILER, "migrate_redis", one_report=True)),
+    plan_design=lazy("roles.redis.plan_design", "redis_plan_design"),
 )

@@ -21,6 +21,7 @@ from pathlib import Path
 import yaml
 
 from datastack.paths import environment_file
+from datastack.spec.overlays import read_environment_document
 
 
 def port_free(port: int) -> bool:
@@ -49,7 +50,7 @@ def reachable_tmpdir(prefix: str) -> Path:
 
 
 def throwaway_spec(state_dir: Path, *, base: str = "local", mutate=None) -> dict:
-    data = yaml.safe_load(environment_file(base).read_text())
+    data = read_environment_document(environment_file(base))  # merged over its bases, paths made absolute
     data["state_dir"] = str(state_dir / "state")
     services = data["services"]
     mongo = services.get("mongodb")

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-import yaml
 from pydantic import ValidationError
 
 from datastack.paths import environment_file
+from datastack.spec.overlays import read_environment_document
 from datastack.plan import build_plan
 from datastack.plan.toolchain import Toolchain
 from datastack.spec import EnvironmentSpec, load_environment
@@ -45,19 +45,24 @@ def test_prod_uses_official_images_and_a_keyfile_per_member():
     assert not plan.by_role("mongo_express")
 
 
-def _prod_with(mongo_express: dict) -> dict:
-    data = yaml.safe_load(environment_file("prod").read_text())
+def _prod_with(mongo_express: dict, **top) -> dict:
+    data = read_environment_document(environment_file("prod"))  # merged over its bases
     data["services"]["mongo_express"] = mongo_express
-    return data
+    return {**data, **top}
 
 
 @pytest.mark.parametrize("mongo_express, message", [
-    ({"enabled": True, "basic_auth": None, "port": 8081}, "without basic_auth"),
-    ({"enabled": True, "bind": "0.0.0.0", "basic_auth": {"name": "admin", "password": "${env:X}"}}, "bound to 0.0.0.0"),
+    ({"enabled": True, "basic_auth": None, "port": 8081}, "in tier production without basic_auth"),
+    ({"enabled": True, "bind": "0.0.0.0", "basic_auth": {"name": "admin", "password": "${env:X}"}},
+     "bound to 0.0.0.0 in tier production"),
 ])
 def test_prod_rejects_an_exposed_mongo_express(mongo_express, message):
     with pytest.raises(ValidationError, match=message):
         EnvironmentSpec.model_validate(_prod_with(mongo_express))
+    # The rule follows the declared tier, not the word "prod": any name in tier production, and only that tier.
+    with pytest.raises(ValidationError, match=message):
+        EnvironmentSpec.model_validate(_prod_with(mongo_express, name="eu-live"))
+    EnvironmentSpec.model_validate(_prod_with(mongo_express, tier="shared"))
 
 
 def test_prod_accepts_mongo_express_on_loopback_behind_basic_auth():

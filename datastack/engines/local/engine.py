@@ -134,6 +134,9 @@ class LocalEngine(Engine):
                 own_tree(base / sub, uid, gid)
         changed = False
         for f in svc.files:
+            parent = Path(f.path).parent
+            if parent != base / "conf" and parent.parent == base / "conf":  # one level of folders in conf/ (a package)
+                ensure_dir(parent, root, gid, 0o750)
             if f.first_start_only:
                 if not Path(f.path).exists():  # afterwards the server owns it (or never reads it again)
                     write_rendered(f, uid, gid)

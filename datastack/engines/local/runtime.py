@@ -11,7 +11,6 @@ import hashlib
 import os
 import pwd
 import shutil
-import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -33,12 +32,9 @@ def runtime_requirements() -> list[str]:
 
 def world_reachable(path: Path) -> Path | None:
     """The first directory on the way to `path` that other users cannot traverse, or None."""
-    for parent in [*reversed(Path(path).resolve().parents)]:
-        if not parent.exists():
-            break
-        if not parent.stat().st_mode & stat.S_IXOTH:
-            return parent
-    return None
+    from ...state_location import closed_to_others
+
+    return closed_to_others(Path(path).resolve().parent)
 
 
 def runtime_python(state_root: Path) -> str:
@@ -111,5 +107,6 @@ def check_state_dir_reachable(state_dir: Path) -> None:
         raise UserError(
             f"state directory {state_dir} is not reachable by the service users ({blocker} is mode "
             f"{oct(blocker.stat().st_mode & 0o777)})",
-            fix="export DATASTACK_STATE_ROOT=/var/lib/datastack (or clone the project outside that directory)",
+            fix="remove state_dir from the spec (datastack then chooses /var/lib/datastack/<project>), or set it to a "
+                "directory they can reach",
         )

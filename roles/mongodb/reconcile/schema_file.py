@@ -86,4 +86,4 @@ def _role_known(role: str, db: str, schemas: dict[str, DatabaseSchema]) -> bool:
 
 def _schema_name(mongo, target_db: str) -> str:
     db = mongo.databases.get(target_db)
-    return str(db.schema_file) if db and db.schema_file else f"a schema file for database {target_db}"
+    return display(db.schema_file) if db and db.schema_file else f"a schema file for database {target_db}"

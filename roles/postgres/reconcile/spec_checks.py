@@ -20,14 +20,14 @@ def check_alembic_scripts(spec: EnvironmentSpec, spec_path: Path) -> None:
         field = f"services.postgres.databases.{db_name}.alembic"
         script_dir = PROJECT_ROOT / db.alembic
         if not script_dir.is_dir():
-            raise UserError(f"{field}: {db.alembic} does not exist", where=where,
+            raise UserError(f"{field}: {display(script_dir)} does not exist", where=where,
                             fix="create it (env.py, script.py.mako, versions/) or correct the path")
         if not (script_dir / "env.py").is_file() or not (script_dir / "versions").is_dir():
-            raise UserError(f"{field}: {db.alembic} is not an Alembic script directory", where=where,
+            raise UserError(f"{field}: {display(script_dir)} is not an Alembic script directory", where=where,
                             fix="it needs env.py and versions/ (copy migrations/postgres/algo_trading as a start)")
         heads = _heads(script_dir, field, where)
         if len(heads) > 1:
-            raise UserError(f"{field}: {db.alembic} has {len(heads)} heads ({', '.join(sorted(heads))})", where=where,
+            raise UserError(f"{field}: {display(script_dir)} has {len(heads)} heads ({', '.join(sorted(heads))})", where=where,
                             fix="merge them (alembic merge) or point one revision's down_revision at the other")
 
 

@@ -19,10 +19,10 @@ from pathlib import Path
 
 import pytest
 import redis
-import yaml
 
 from datastack.endpoints import Endpoints, RedisEndpoint
 from datastack.paths import environment_file
+from datastack.spec.overlays import read_environment_document
 from datastack.programs import system_program
 from datastack.spec import EnvironmentSpec
 from tests.support.environments import free_port_block, reachable_tmpdir
@@ -51,7 +51,7 @@ class RedisEnv:
 
 def local_redis_spec(port: int, state_dir: Path | None = None) -> EnvironmentSpec:
     """The redis service of environments/local.yaml (its real users), on a free port."""
-    data = yaml.safe_load(environment_file("local").read_text())
+    data = read_environment_document(environment_file("local"))
     redis_spec = {**data["services"]["redis"], "port": port}
     # Its own state dir: the admin-login record of a test server stays out of .datastack/.
     state_dir = state_dir or Path(tempfile.mkdtemp(prefix="ds-redis-state-"))

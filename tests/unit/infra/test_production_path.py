@@ -174,6 +174,7 @@ def test_the_reconcile_step_resolves_the_secrets_the_containers_were_given(stack
     (migrate,) = [r for r in declared.of_type("local:Command") if r.parent == "unit-dev-reconcile"]
     assert "environment" in migrate.secret_inputs
     env = migrate.inputs["environment"]
-    assert env["DATASTACK_DEV_MONGODB_ADMIN_PASSWORD"] == declared.secrets["mongodb.admin"]
+    # dev's convention (secrets.default: ${env:DATASTACK_DEV_{ID}}) names each variable after its secret id.
+    assert env["DATASTACK_DEV_MONGODB_ADMIN"] == declared.secrets["mongodb.admin"]
     assert env["DATASTACK_DEV_MONGODB_KEYFILE"] == declared.secrets["mongodb.keyfile"]
     assert all(name.startswith("DATASTACK_DEV_") for name in env)

@@ -82,9 +82,10 @@ def test_literal_password_is_refused_and_not_echoed(tmp_path):
     assert "hunter2" not in message
 
 
-def test_generated_secrets_only_in_local_and_ci(tmp_path):
-    message = rejected(tmp_path, BASE.replace("name: local", "name: prod"))
-    assert "'generate' is only for local and ci" in message
+@pytest.mark.parametrize("tier", ["shared", "production"])
+def test_generated_secrets_only_in_tier_development(tmp_path, tier):
+    message = rejected(tmp_path, BASE.replace("name: local", f"name: qa\ntier: {tier}"))
+    assert f"'generate' is only for tier development, this is tier {tier}" in message
 
 
 def test_unknown_environment_name_lists_known(tmp_path):
@@ -112,3 +113,21 @@ def test_standalone_mongodb_has_one_member(tmp_path):
 def test_mongodb_members_ports_count_as_taken(tmp_path):
     text = BASE.replace("port: 55432", "port: 27118") + "  mongodb: {members: 3, port: 27117}\n"
     assert "port 27118" in rejected(tmp_path, text)
+
+
+def test_production_binds_loopback_unless_the_service_is_exposed(tmp_path):
+    text = BASE.replace("name: local", 'name: eu-live\ntier: production\nsecrets: {default: "${env:X_{ID}}"}')
+    text = text.replace("port: 56379", "port: 56379\n    bind: 10.0.0.5")
+    message = rejected(tmp_path, text)
+    assert "services.redis: binds 10.0.0.5 in tier production" in message and "exposed:" in message
+    load_spec_file(write(tmp_path, text.replace("tier: production", "tier: production\nexposed: [redis]")))
+    load_spec_file(write(tmp_path, text.replace("tier: production", "tier: shared")))  # the rule is production's
+    assert "exposed: 'reddis' is not a declared service" in rejected(
+        tmp_path, text.replace("tier: production", "tier: production\nexposed: [reddis]"))
+
+
+@pytest.mark.parametrize("name", ["../../etc/passwd", "base/bot-core", "Local", "local\n"])
+def test_env_is_a_name_never_a_path(name):
+    with pytest.raises(UserError) as caught:
+        load_environment(name)
+    assert "is not an environment name" in caught.value.one_line() and caught.value.exit_code == 2
