@@ -26,9 +26,24 @@ def schema_path(ref: Path) -> Path:
     return ref if ref.is_absolute() else PROJECT_ROOT / ref
 
 
+# One parse per file per process: spec load, migrate and each check module all ask for the same schema.
+# Keyed by the file's identity and mtime, so an edited file is read again; the models are frozen.
+_parsed: dict[tuple, DatabaseSchema] = {}
+
+
 def load_database_schema(path: Path) -> DatabaseSchema:
     """Parse one schema file; any problem is one line naming the file and the path inside it."""
-    return load_yaml_model(path, DatabaseSchema, kind="schema", start_hint="start it with 'collections:'", empty_ok=True)
+    try:
+        stat = Path(path).stat()
+        key = (str(path), stat.st_ino, stat.st_size, stat.st_mtime_ns)
+    except OSError:
+        key = None  # load_yaml_model says what is wrong with the path
+    if key is not None and key in _parsed:
+        return _parsed[key]
+    schema = load_yaml_model(path, DatabaseSchema, kind="schema", start_hint="start it with 'collections:'", empty_ok=True)
+    if key is not None:
+        _parsed[key] = schema
+    return schema
 
 
 def load_schemas(spec: EnvironmentSpec) -> dict[str, DatabaseSchema]:
