@@ -77,6 +77,9 @@ def _mongo_ping(probe: Probe) -> None:
     import pymongo
     from pymongo.errors import PyMongoError
 
+    from roles.mongodb.exit_wait import skip_exit_join_when_all_closed
+
+    skip_exit_join_when_all_closed()
     client = pymongo.MongoClient(host=probe.host, port=probe.port, directConnection=True,
                                  serverSelectionTimeoutMS=1000, connectTimeoutMS=1000)
     try:

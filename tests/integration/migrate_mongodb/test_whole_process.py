@@ -51,3 +51,30 @@ def test_migrate_store_mongodb_imports_only_what_it_uses_and_closes_its_clients(
         assert report["exit"] in (0, None), (run, report)
         assert report["heavy"] == [], (run, report)
         assert report["clients"] >= 1 and report["left_open"] == 0, (run, report)
+
+
+EXIT_PROBE = r"""
+import sys
+import pymongo
+from pymongo import periodic_executor
+
+def reporting_join(self, timeout=None):
+    print("joined a monitor thread at exit", file=sys.stderr)
+
+periodic_executor.PeriodicExecutor.join = reporting_join
+from roles.mongodb.exit_wait import skip_exit_join_when_all_closed
+
+client = pymongo.MongoClient(sys.argv[1])
+client.admin.command("ping")
+skip_exit_join_when_all_closed()
+if sys.argv[2] == "close":
+    client.close()
+"""
+
+
+def test_no_monitor_join_at_exit_once_every_client_is_closed(mongo):
+    uri = f"mongodb://{mongo.host}/?directConnection=true"
+    closed = subprocess.run([sys.executable, "-c", EXIT_PROBE, uri, "close"], capture_output=True, text=True, timeout=60)
+    left_open = subprocess.run([sys.executable, "-c", EXIT_PROBE, uri, "keep"], capture_output=True, text=True, timeout=60)
+    assert closed.returncode == 0 and "joined" not in closed.stderr, closed.stderr
+    assert "joined a monitor thread at exit" in left_open.stderr  # an open client keeps pymongo's own shutdown
