@@ -11,7 +11,7 @@ FIX_MARK = " — fix: "
 
 
 class CheckResult(BaseModel):
-    id: str = Field(description="pytest node id, e.g. checks/test_mongodb_drift.py::test_index_matches_spec[...]")
+    id: str = Field(description="pytest node id, e.g. checks/test_mongodb_drift.py::test_collection_matches_spec[...]")
     service: str
     category: str = Field(description="health | users | drift | latency")
     outcome: str = Field(description="passed | failed | skipped | error")
