@@ -55,3 +55,31 @@ def _save(path: Path, heads: tuple[str, ...]) -> None:
         os.replace(temporary, path)
     except OSError:
         pass
+
+
+def alembic_heads(script_dir: Path) -> list[str]:
+    """Ask Alembic (imports Alembic and SQLAlchemy): what `cached_heads` calls on a miss."""
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory(str(script_dir)).get_heads()
+
+
+def revision_if_at_head(conn, script_dir: Path, schema: str, version_table: str) -> str | None:
+    """The scripts' one head when the database's version table holds exactly it; None means: ask Alembic.
+
+    Two catalog reads on the open psycopg connection instead of an SQLAlchemy engine and Alembic's
+    imports (~0.4 s), so a no-change migrate of a database at head stays cheap. Anything unusual — no
+    version table, several heads, another revision — takes Alembic's path, which says what to do.
+    """
+    from psycopg import sql
+
+    heads = cached_heads(script_dir, alembic_heads)
+    if len(heads) != 1:
+        return None
+    found = conn.execute("SELECT 1 FROM pg_catalog.pg_tables WHERE schemaname = %s AND tablename = %s",
+                         (schema, version_table)).fetchone()
+    if found is None:
+        return None
+    rows = conn.execute(sql.SQL("SELECT version_num FROM {}.{}").format(
+        sql.Identifier(schema), sql.Identifier(version_table))).fetchall()
+    return heads[0] if tuple(row[0] for row in rows) == heads else None

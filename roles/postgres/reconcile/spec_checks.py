@@ -8,7 +8,7 @@ from datastack.errors import UserError
 from datastack.paths import PROJECT_ROOT, display
 from datastack.spec import EnvironmentSpec
 
-from .script_heads import cached_heads
+from .script_heads import alembic_heads, cached_heads
 
 
 def check_alembic_scripts(spec: EnvironmentSpec, spec_path: Path) -> None:
@@ -35,17 +35,11 @@ def check_alembic_scripts(spec: EnvironmentSpec, spec_path: Path) -> None:
 
 def _heads(script_dir: Path, field: str, where: str) -> tuple[str, ...]:
     try:
-        return cached_heads(script_dir, _alembic_heads)
+        return cached_heads(script_dir, alembic_heads)
     except (_alembic_errors(), SyntaxError, ImportError, KeyError) as exc:
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise UserError(f"{field}: cannot read the revisions ({reason})", where=where,
                         fix="fix the revision file it names") from None
-
-
-def _alembic_heads(script_dir: Path) -> list[str]:
-    from alembic.script import ScriptDirectory
-
-    return ScriptDirectory(str(script_dir)).get_heads()
 
 
 def _alembic_errors() -> type[Exception]:
