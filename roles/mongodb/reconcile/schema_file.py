@@ -11,6 +11,7 @@ from datastack.errors import UserError
 from datastack.paths import PROJECT_ROOT, display
 from datastack.spec import EnvironmentSpec
 from datastack.spec.load import load_yaml_model
+from . import schema_cache
 from .integrity import integrity_problems
 from .schema import DatabaseSchema
 
@@ -40,7 +41,12 @@ def load_database_schema(path: Path) -> DatabaseSchema:
         key = None  # load_yaml_model says what is wrong with the path
     if key is not None and key in _parsed:
         return _parsed[key]
-    schema = load_yaml_model(path, DatabaseSchema, kind="schema", start_hint="start it with 'collections:'", empty_ok=True)
+    digest = schema_cache.content_digest(path)
+    schema = schema_cache.load_cached(digest) if digest else None
+    if schema is None:
+        schema = load_yaml_model(path, DatabaseSchema, kind="schema", start_hint="start it with 'collections:'", empty_ok=True)
+        if digest:
+            schema_cache.save(digest, schema)
     if key is not None:
         _parsed[key] = schema
     return schema
