@@ -38,3 +38,10 @@ def test_atexit_handlers_and_string_codes_behave_as_sys_exit():
     assert code.returncode == 3 and "buffered, not flushed" in code.stdout and "handler ran" in code.stdout
     message = subprocess.run([sys.executable, "-c", script, "went wrong"], capture_output=True, text=True, cwd=PROJECT_ROOT)
     assert message.returncode == 1 and message.stderr.strip() == "went wrong"
+
+
+def test_a_profiled_run_still_writes_its_profile(tmp_path):
+    out = tmp_path / "cli.prof"
+    done = subprocess.run([sys.executable, "-m", "cProfile", "-o", str(out), "-m", "datastack.cli", "--help"],
+                          capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=60)
+    assert done.returncode == 0 and out.stat().st_size > 0
