@@ -83,7 +83,7 @@ def test_app_roles_cannot_drop_databases_or_manage_roles(target, connections, pg
 def test_wrong_password_is_refused(target, pg):
     import psycopg
 
-    from datastack.credentials import postgres_uri
+    from roles.postgres.login import postgres_uri
 
     candidates = [(db, u) for db, d in pg.databases.items() for u in d.users
                   if not target.read_only or u.access == "readonly"]

@@ -11,7 +11,6 @@ ENVIRONMENTS_DIR = PROJECT_ROOT / "environments"
 TEMPLATES_DIR = PROJECT_ROOT / "templates"
 MIGRATIONS_DIR = PROJECT_ROOT / "migrations"
 CHECKS_DIR = PROJECT_ROOT / "checks"
-APP_DIR = PROJECT_ROOT / "app"
 
 
 def state_root() -> Path:

@@ -37,12 +37,12 @@ def check_once(probe: Probe, secret: str | None = None, user: str | None = None)
             return  # any HTTP status means the server is up; /health content is judged by checks
         except (urllib.error.URLError, OSError) as exc:
             raise NotReady(str(exc)) from None
-    elif probe.kind == "mongodb":
-        _mongo_ping(probe)
-    elif probe.kind == "postgres":
-        _postgres_ready(probe, user, secret)
-    elif probe.kind == "redis":
-        _redis_answers(probe)
+    elif probe.kind != "tcp":
+        from .services import service_named
+
+        ready = service_named(probe.kind).ready  # the service's own protocol check (roles/<service>/probe.py)
+        if ready is not None:
+            ready(probe, user, secret)
 
 
 def wait_until_ready(probe: Probe, describe: str, *, secret: str | None = None, user: str | None = None,
@@ -71,46 +71,3 @@ def _tail(log_tail: Callable[[], str] | None) -> str:
         return "(no log)"
     text = " | ".join(line.strip() for line in log_tail().splitlines()[-3:] if line.strip())
     return text or "(empty log)"
-
-
-def _mongo_ping(probe: Probe) -> None:
-    import pymongo
-    from pymongo.errors import PyMongoError
-
-    from roles.mongodb.exit_wait import skip_exit_join_when_all_closed
-
-    skip_exit_join_when_all_closed()
-    client = pymongo.MongoClient(host=probe.host, port=probe.port, directConnection=True,
-                                 serverSelectionTimeoutMS=1000, connectTimeoutMS=1000)
-    try:
-        client.admin.command("ping")
-    except PyMongoError as exc:
-        raise NotReady(str(exc).split(",")[0]) from None
-    finally:
-        client.close()
-
-
-def _postgres_ready(probe: Probe, user: str | None, secret: str | None) -> None:
-    import psycopg
-
-    try:
-        psycopg.connect(host=probe.host, port=probe.port, user=user or "postgres", password=secret or "",
-                        dbname="postgres", connect_timeout=2).close()
-    except psycopg.OperationalError as exc:
-        message = str(exc)
-        # Wrong credentials still prove the server accepts connections; "starting up" does not.
-        if "password authentication failed" in message:
-            return
-        raise NotReady(message.strip().splitlines()[-1]) from None
-
-
-def _redis_answers(probe: Probe) -> None:
-    # Raw RESP so readiness needs no credentials: NOAUTH is as good an answer as PONG.
-    try:
-        with socket.create_connection((probe.host, probe.port), timeout=1) as sock:
-            sock.sendall(b"PING\r\n")
-            reply = sock.recv(64)
-    except OSError as exc:
-        raise NotReady(str(exc)) from None
-    if not (reply.startswith(b"+PONG") or reply.startswith(b"-NOAUTH")):
-        raise NotReady(reply.decode(errors="replace").strip() or "no reply")

@@ -8,17 +8,21 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from .check.design import Design
     from .endpoints import Endpoints
     from .migrate.report import MigrateOptions, StoreReport
+    from .images.recipes import Recipe
+    from .plan.addresses import AddressScope
+    from .plan.containers import ContainerConventions
     from .plan.context import PlanContext
     from .plan.definitions import JobDefinition
-    from .plan.model import BootstrapStep, Plan, ServicePlan
+    from .plan.model import BootstrapStep, Plan, Probe, ServicePlan
     from .spec import EnvironmentSpec
 
 Secrets = dict[str, str]
@@ -38,6 +42,9 @@ class Store:
     reconcile_logins: Callable[["EnvironmentSpec", "Endpoints", Secrets, "MigrateOptions"], "list[StoreReport]"]
     # `datastack migrate down --store NAME`: roll one database back to a revision (None: not supported).
     roll_back: Callable[["EnvironmentSpec", "Endpoints", Secrets, str, str, "MigrateOptions"], "StoreReport"] | None = None
+    # `datastack diff`: its design read as plain data (reads only), and the comparison of two such reads.
+    snapshot: Callable[["EnvironmentSpec", "Endpoints", Secrets], dict] | None = None
+    compare: Callable[[dict, dict, list], None] | None = None
 
 
 @dataclass(frozen=True)
@@ -53,6 +60,44 @@ class Service:
     first_start: Callable[["list[BootstrapStep]", str, int, Secrets, Callable[[str], None]], None] | None = None
     # Container engines: the one-shot job that runs those steps from inside the environment's network.
     first_start_job: Callable[["Plan", "ServicePlan", Secrets], "JobDefinition"] | None = None
+    # Readiness in its own protocol (a Probe of kind <name>): raises datastack.probes.NotReady until it answers.
+    ready: Callable[["Probe", "str | None", "str | None"], None] | None = None
+    # Its part of the Endpoints, seen from the scope's side (published ports, or the private network).
+    address: Callable[["EnvironmentSpec", "Endpoints", "AddressScope"], None] | None = None
+    # Container engines: image, inner port, users, data dir, healthcheck (roles/<service>/container.py).
+    container: "ContainerConventions | None" = None
+    # The programs it runs, found on this machine (None: absent), by name: `Toolchain.program(name)` in its plan.
+    find_programs: Callable[["EnvironmentSpec | None"], dict[str, "str | None"]] | None = None
+    # How to install each of those programs when missing (one line, e.g. "install it: apt-get install ...").
+    install_hints: dict[str, str] = field(default_factory=dict)
+    # Local engine: what `up` prepares on the host before planning (a build made once); never run by `plan`.
+    prepare_local: Callable[["EnvironmentSpec", Callable[[str], None]], None] | None = None
+    system_user: str = "datastack"  # the system user it runs as when datastack runs as root
+    # Implementations that are single-node stand-ins for the declared server (where they answer, one node).
+    stand_ins: tuple[str, ...] = ()
+    # Files and directories its spec section names, checked at load: (field, path or None, "file" | "directory").
+    referenced_paths: Callable[["EnvironmentSpec"], "list[tuple[str, str | None, str]]"] | None = None
+    # pip requirements of its Python processes on the local engine (the runtime venv made for service users).
+    runtime_requirements: tuple[str, ...] = ()
+    # Offline images: its recipes (images/<recipe>/) and the Debian packages they need in the shared base.
+    image_recipes: "tuple[Recipe, ...]" = ()
+    base_packages: tuple[str, ...] = ()
+    # Container engines: point its endpoints' testinfra hosts at its containers (names by role and by plan entry) and
+    # adjust what this machine cannot reach; None: the endpoint named like the service gets its container.
+    in_containers: Callable[["Endpoints", dict[str, str], dict[str, str]], None] | None = None
+    # Jinja filters for its own file formats (roles/<service>/escaping.py), used by its templates.
+    template_filters: dict[str, Callable[[object], str]] = field(default_factory=dict)
+    # Its part of the report's declared design (datastack.check.design.Design): databases, users; names only.
+    design: Callable[["EnvironmentSpec", "Design"], None] | None = None
+    # How reports name it, when not its name.
+    label: str | None = None
+    # A directory of pytest check modules (test_<name>_<category>.py) it brings, run by `datastack check`
+    # beside checks/ when it is declared; the built-in services keep theirs in checks/.
+    checks_dir: "Path | None" = None
+
+    @property
+    def display_name(self) -> str:
+        return self.label or self.name
 
     def declared(self, spec: "EnvironmentSpec") -> bool:
         value = getattr(spec.services, self.spec_key or self.name, None)
@@ -61,8 +106,9 @@ class Service:
 
 def registered_services() -> list[Service]:
     """Every service, in start order (stores first, then what uses them)."""
-    from roles.registry import SERVICES
+    from roles.registry import SERVICES, load_extensions
 
+    load_extensions()
     return list(SERVICES)
 
 
@@ -72,6 +118,11 @@ def declared_services(spec: "EnvironmentSpec") -> list[Service]:
 
 def declared_stores(spec: "EnvironmentSpec") -> list[Service]:
     return [s for s in declared_services(spec) if s.store is not None]
+
+
+def runs_stand_in(planned: "list[ServicePlan]") -> bool:
+    """Whether a planned service runs a stand-in (it then answers as one node)."""
+    return any(s.implementation in service_named(s.role).stand_ins for s in planned)
 
 
 def store_of(role: str) -> Store:

@@ -12,6 +12,7 @@ from .paths import display, state_root
 from .plan import build_plan, state_dir_for
 from .plan.addresses import planned_endpoints
 from .plan.toolchain import Toolchain, detect_toolchain
+from .services import runs_stand_in
 from .spec import EnvironmentSpec, SecretStore, load_environment
 from .spec.secrets import masked
 
@@ -38,10 +39,7 @@ class Session:
     def toolchain(self) -> Toolchain:
         from .engines.local.runtime import runtime_python
 
-        version = self.spec.services.postgres.version if self.spec.services.postgres else "15"
-        from .engines.local.mongo_express import mongo_express_dir
-
-        return detect_toolchain(version, mongo_express_dir=mongo_express_dir(), python=runtime_python(state_root()))
+        return detect_toolchain(self.spec, python=runtime_python(state_root()))
 
     def secrets(self, *, generate: bool = False, only: set[str] | None = None) -> dict[str, str]:
         return SecretStore(self.spec, self.state_dir, display(self.spec_path)).resolve_all(generate=generate, only=only)
@@ -62,8 +60,7 @@ class Session:
             return masked(dict(self.spec.secret_refs()))
 
     def endpoints_for_engine(self, engine) -> Endpoints:
-        standin = any(s.implementation == "secantus" for s in engine.plan.services)
-        return planned_endpoints(self.spec, engine.name, mongo_standin=standin)
+        return planned_endpoints(self.spec, engine.name, stand_in=runs_stand_in(engine.plan.services))
 
     def endpoints(self) -> Endpoints:
         """A Pulumi stack's outputs when given, else what the last `up` recorded, else what the plan says."""
@@ -72,8 +69,7 @@ class Session:
         saved = Endpoints.load(self.state_dir / "endpoints.json")
         if saved is not None:
             return saved
-        standin = not self.toolchain.mongod
-        return planned_endpoints(self.spec, self.spec.engine, mongo_standin=standin)
+        return planned_endpoints(self.spec, self.spec.engine, stand_in=runs_stand_in(self.display_plan().services))
 
 
 def endpoints_from_stack(path: Path, environment: str) -> Endpoints:

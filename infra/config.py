@@ -5,7 +5,7 @@
   the default provider reads it, and it is echoed in the stack outputs.
 - `datastack:images` (official | offline) overrides the spec's image choice.
 - Secrets: `pulumi config set --secret datastack:<secret id> ...` (ids as in `datastack plan`, e.g.
-  mongodb.admin), else the spec's own reference (${env:...} / ${file:...}) resolved on the machine running Pulumi.
+  <service>.admin), else the spec's own reference (${env:...} / ${file:...}) resolved on the machine running Pulumi.
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""Declare one environment: its private network, then one component per role, built from the container plan.
+"""Declare one environment: its private network, then each declared service's component (infra/components/<service>.py,
+in registry order), built from the container plan.
 
 Stack outputs are the endpoints `datastack migrate/check --from-stack FILE` read from
 `pulumi stack output --json > FILE`: the same shape as the Docker engine's endpoints.json.
@@ -8,17 +9,30 @@ stores' reconcilers, the one writer of users, roles and passwords for every engi
 
 from __future__ import annotations
 
+import importlib
+
 import pulumi
 import pulumi_docker as docker
 
+from datastack.endpoints import Endpoints
 from datastack.plan.definitions import ENVIRONMENT_LABEL, container_definitions
 from datastack.plan import containers
-from datastack.services import service_named
+from datastack.services import declared_services
 
-from .components import (
-    App, AppArgs, MongoExpress, MongoExpressArgs, MongoReplicaSet, MongoReplicaSetArgs, Postgres, PostgresArgs, Redis, RedisArgs,
-)
+from .components.declare import Declaring
 from .config import StackConfig
+
+
+def component_module(service: str):
+    """infra/components/<service>.py, whose `declare(ctx)` adds the service's resources and endpoints."""
+    from datastack.errors import UserError
+
+    try:
+        return importlib.import_module(f"infra.components.{service}")
+    except ModuleNotFoundError as exc:
+        if exc.name != f"infra.components.{service}":
+            raise
+        raise UserError(f"service {service!r} has no Pulumi component", fix=f"add infra/components/{service}.py with declare(ctx)") from None
 
 
 def declare_environment(cfg: StackConfig, prefix: str | None = None) -> dict[str, pulumi.Resource]:
@@ -28,38 +42,13 @@ def declare_environment(cfg: StackConfig, prefix: str | None = None) -> dict[str
     defs = {d.service: d for d in container_definitions(spec, plan)}
     network = docker.Network(f"{env}-network", name=containers.network_name(spec.name), driver="bridge",
                              labels=[docker.NetworkLabelArgs(label=ENVIRONMENT_LABEL, value=spec.name)])
-    made: dict[str, pulumi.Resource] = {}
-    endpoints: dict = {"environment": spec.name, "engine": "pulumi", "docker_host": cfg.docker_host or "unix:///var/run/docker.sock",
-                       "apps": {}}
-
-    members = [d for d in defs.values() if d.role == "mongodb"]
-    if members:
-        standin = members[0].implementation == "secantus"
-        first_start = [s for s in plan.by_role("mongodb") if s.bootstrap]
-        job = service_named("mongodb").first_start_job(plan, first_start[0], cfg.secrets) if first_start else None
-        single = standin or spec.services.mongodb.topology == "standalone"
-        mongo = MongoReplicaSet(f"{env}-mongodb", MongoReplicaSetArgs(
-            members=members, init_job=job, network=network, replica_set=None if single else spec.services.mongodb.replica_set_name))
-        made["mongodb"] = mongo
-        # Members announce network names the machine running migrate/check cannot resolve: it talks to the first.
-        endpoints["mongodb"] = {"hosts": mongo.hosts[:1], "replica_set": None,
-                                "stand_in": standin, "testinfra_host": mongo.testinfra_host}
-    if "postgres" in defs:
-        made["postgres"] = Postgres(f"{env}-postgres", PostgresArgs(server=defs["postgres"], network=network))
-        endpoints["postgres"] = made["postgres"].endpoint
-    if "redis" in defs:
-        made["redis"] = Redis(f"{env}-redis", RedisArgs(server=defs["redis"], network=network))
-        endpoints["redis"] = made["redis"].endpoint
-    mongo_ready = [made["mongodb"].ready] if "mongodb" in made else []
-    if "mongo_express" in defs:
-        made["mongo_express"] = MongoExpress(f"{env}-mongo-express", MongoExpressArgs(
-            server=defs["mongo_express"], network=network, after=mongo_ready))
-        endpoints["mongo_express"] = {"url": made["mongo_express"].url, "testinfra_host": f"docker://{defs['mongo_express'].name}"}
-    for d in (d for d in defs.values() if d.role == "app"):
-        stores = [*mongo_ready, *[made[s].container for s in ("postgres", "redis") if s in made]]
-        app = App(f"{env}-{d.service}", AppArgs(server=d, network=network, after=stores))
-        made[d.service] = app
-        endpoints["apps"][d.service.removeprefix("app-")] = {"url": app.url, "testinfra_host": f"docker://{d.name}"}
+    # The Endpoints model's shape (what the Docker engine writes), each declared service filling in its part.
+    shape = Endpoints(environment=spec.name, engine="pulumi").model_dump(exclude_none=True)
+    ctx = Declaring(env=env, cfg=cfg, plan=plan, definitions=defs, network=network, endpoints={
+        **shape, "docker_host": cfg.docker_host or "unix:///var/run/docker.sock"})
+    for service in declared_services(spec):
+        component_module(service.name).declare(ctx)
+    endpoints, made = ctx.endpoints, ctx.made
 
     # Endpoints hold no secrets: credentials come from the spec's references, as for every engine.
     pulumi.export("endpoints", endpoints)

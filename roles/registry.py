@@ -5,6 +5,9 @@ Adding a service is a folder under roles/ and one line here; nothing else in the
 
 from __future__ import annotations
 
+import importlib
+import os
+
 from datastack.services import Service
 
 from .app.service import SERVICE as APP
@@ -14,6 +17,11 @@ from .postgres.service import SERVICE as POSTGRES
 from .redis.service import SERVICE as REDIS
 
 SERVICES: list[Service] = [MONGODB, POSTGRES, REDIS, MONGO_EXPRESS, APP]
+
+# Extensions: modules that each define SERVICE, named (comma-separated) in this variable, registered after the
+# built-in services when the registry is first read — so every command (plan, up, migrate, check) sees them.
+EXTENSIONS_VARIABLE = "DATASTACK_SERVICES"
+_loaded_extensions: set[str] = set()
 
 
 def register(service: Service) -> None:
@@ -25,3 +33,21 @@ def register(service: Service) -> None:
 
 def unregister(name: str) -> None:
     SERVICES[:] = [s for s in SERVICES if s.name != name]
+
+
+def load_extensions() -> None:
+    """Register the services of the modules named in DATASTACK_SERVICES (once each)."""
+    from datastack.errors import UserError
+
+    for module_name in filter(None, (m.strip() for m in os.environ.get(EXTENSIONS_VARIABLE, "").split(","))):
+        if module_name in _loaded_extensions:
+            continue
+        _loaded_extensions.add(module_name)  # before importing: its own imports may read the registry
+        try:
+            service = importlib.import_module(module_name).SERVICE
+        except (ImportError, AttributeError) as exc:
+            _loaded_extensions.discard(module_name)
+            raise UserError(f"{EXTENSIONS_VARIABLE}: cannot load a service from {module_name!r} ({exc})",
+                            fix="name an importable module that defines SERVICE") from None
+        if not any(s.name == service.name for s in SERVICES):
+            SERVICES.append(service)

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import pytest
 
-from datastack.credentials import Login, mongo_uri, postgres_uri, redis_uri
+from datastack.credentials import Login
+from roles.mongodb.login import mongo_uri
+from roles.postgres.login import postgres_uri
+from roles.redis.login import redis_uri
 
 from .target import Target
 

@@ -12,7 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from datastack.credentials import Login, mongo_login, postgres_login, redis_login
+from datastack.credentials import Login
+from roles.mongodb.login import mongo_login
+from roles.postgres.login import postgres_login
+from roles.redis.login import redis_login
 from datastack.endpoints import Endpoints
 from datastack.plan import Plan, ServicePlan
 from datastack.session import Session

@@ -120,8 +120,8 @@ def _budget_position(buckets: list[tuple[float | None, int]], budget: float) -> 
 def _design(design: Design) -> str:
     e = html.escape
     out = []
-    for db in design.mongo_databases:
-        out.append(f"<h3>MongoDB {e(db.name)}</h3><table><tr><th>collection</th><th>kind</th><th>indexes</th></tr>")
+    for db in design.databases:
+        out.append(f"<h3>{e(db.title)}</h3><table><tr><th>collection</th><th>kind</th><th>indexes</th></tr>")
         out += [f"<tr><td><code>{e(c.name)}</code></td><td>{e(c.kind)}</td><td>{'<br>'.join(e(i) for i in c.indexes)}</td></tr>"
                 for c in db.collections]
         out.append("</table>")

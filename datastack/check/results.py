@@ -6,12 +6,11 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-SERVICES = {"mongodb": "mongodb", "postgres": "postgres", "redis": "redis", "mongo_express": "mongo-express", "app": "app"}
 FIX_MARK = " — fix: "
 
 
 class CheckResult(BaseModel):
-    id: str = Field(description="pytest node id, e.g. checks/test_mongodb_drift.py::test_collection_matches_spec[...]")
+    id: str = Field(description="pytest node id, e.g. checks/test_<service>_drift.py::test_...[...]")
     service: str
     category: str = Field(description="health | users | drift | latency")
     outcome: str = Field(description="passed | failed | skipped | error")
@@ -61,9 +60,11 @@ class SuiteResult(BaseModel):
 
 def classify(nodeid: str) -> tuple[str, str]:
     """(service, category) from the module name: checks/test_<service>_<category>.py."""
+    from ..services import registered_services
+
     module = nodeid.split("::", 1)[0].rsplit("/", 1)[-1].removeprefix("test_").removesuffix(".py")
-    for key, service in SERVICES.items():
-        if module == key or module.startswith(key + "_"):
-            rest = module[len(key):].lstrip("_")
-            return service, rest or "health"
+    for service in registered_services():
+        if module == service.name or module.startswith(service.name + "_"):
+            rest = module[len(service.name):].lstrip("_")
+            return service.display_name, rest or "health"
     return module, "other"

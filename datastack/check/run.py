@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from ..paths import CHECKS_DIR
+from ..services import declared_services
 from ..session import Session
 from .results import CheckResult, SuiteResult, classify
 
@@ -58,7 +59,8 @@ def _message(excinfo) -> str:
 
 def run_suite(session: Session, *, read_only: bool = False, samples: int | None = None,
               junit: Path | None = None, select: str | None = None, extra_args: list[str] | None = None) -> SuiteResult:
-    args = [str(CHECKS_DIR), "--rootdir", str(CHECKS_DIR), "-c", str(CHECKS_DIR / "pytest.ini"),
+    brought = [str(s.checks_dir) for s in declared_services(session.spec) if s.checks_dir is not None]
+    args = [str(CHECKS_DIR), *brought, "--rootdir", str(CHECKS_DIR), "-c", str(CHECKS_DIR / "pytest.ini"),
             "--datastack-spec", str(session.spec_path), "-p", "no:terminal", "-p", "no:cacheprovider"]
     if session.stack_outputs is not None:
         args += ["--datastack-from-stack", str(session.stack_outputs)]

@@ -12,7 +12,7 @@ from .migrate import migrate_app
 
 app = typer.Typer(
     name="datastack",
-    help="Provision, migrate and verify the data tier: MongoDB, PostgreSQL, Redis, mongo-express and apps.",
+    help="Provision, migrate and verify the data tier: every registered service (datastack plan lists them).",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,

@@ -20,8 +20,8 @@ def register(app: typer.Typer) -> None:
              from_stack: Annotated[Optional[list[str]], typer.Option(
                  "--from-stack", help="SIDE=FILE: that side's endpoints from `pulumi stack output --json`")] = None,
              as_json: Annotated[bool, typer.Option("--json", help="the differences as JSON on stdout")] = False):
-        """Compare two live environments: collections, indexes, validators, users and roles, PostgreSQL structure
-        and Alembic revision, Redis ACL and config. Reads only. Exit 0 same, 1 different, 2 usage."""
+        """Compare two live environments, store by store: structure, users and roles, revisions and config.
+        Reads only. Exit 0 same, 1 different, 2 usage."""
         from ..diff import compare_snapshots, read_snapshot
         from ..session import Session
 

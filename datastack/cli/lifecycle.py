@@ -48,9 +48,11 @@ def register(app: typer.Typer) -> None:
         claim_state_dir(session.state_dir, session.spec)  # before anything is written under it
         secrets = session.secrets(generate=True)
         if (engine or session.spec.engine) == "local":
-            from ..engines.local.mongo_express import ensure_mongo_express
+            from ..services import declared_services
 
-            ensure_mongo_express(session.spec, say)
+            for service in declared_services(session.spec):
+                if service.prepare_local is not None:
+                    service.prepare_local(session.spec, say)
         runner = engine_for(session, engine, secrets)
         for note in runner.plan.notes:
             console.print(f"[yellow]note:[/] {escape(note)}")
@@ -107,7 +109,7 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     @handle_errors
-    def logs(service: Annotated[str, typer.Argument(help="service name, or a role (mongodb) for all its members")],
+    def logs(service: Annotated[str, typer.Argument(help="service name, or a role for all its members")],
              env: EnvOption = None, spec: SpecOption = None,
              lines: Annotated[int, typer.Option("--lines", "-n")] = 50,
              follow: Annotated[bool, typer.Option("--follow", "-f")] = False):
@@ -131,7 +133,7 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     @handle_errors
-    def uri(service: Annotated[str, typer.Argument(help="mongodb | postgres | redis")],
+    def uri(service: Annotated[str, typer.Argument(help="a store's name")],
             env: EnvOption = None, spec: SpecOption = None,
             as_user: Annotated[Optional[str], typer.Option("--as", help="user to connect as (default: the admin)")] = None,
             from_stack: FromStackOption = None):

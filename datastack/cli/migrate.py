@@ -13,7 +13,7 @@ from ..migrate.report import MigrateOptions, StoreReport
 from ..session import Session
 from .common import EnvOption, FromStackOption, JsonOption, SpecOption, console, handle_errors, print_json, say
 
-migrate_app = typer.Typer(help="Migrate every store to the declared state (MongoDB, PostgreSQL, Redis).",
+migrate_app = typer.Typer(help="Migrate every store to the declared state.",
                           invoke_without_command=True, no_args_is_help=False)
 StoreOption = Annotated[Optional[list[str]], typer.Option("--store", help="only these stores (repeatable)")]
 
@@ -53,20 +53,22 @@ def status(env: EnvOption = None, spec: SpecOption = None, as_json: JsonOption =
 
 @migrate_app.command("down")
 @handle_errors
-def down(to: Annotated[str, typer.Option("--to", help="roll back until this revision (MongoDB: NNNN; PostgreSQL: revision or 'base')")],
+def down(to: Annotated[str, typer.Option("--to", help="roll back until this revision (as `migrate status` names them)")],
          env: EnvOption = None, spec: SpecOption = None, as_json: JsonOption = False,
          database: Annotated[Optional[str], typer.Option(help="database to roll back (default: the only one)")] = None,
-         store: Annotated[str, typer.Option(help="a store with versioned migrations (mongodb)")] = "mongodb"):
+         store: Annotated[Optional[str], typer.Option(help="a store that can roll back (default: the only one)")] = None):
     """Roll a database back to an earlier revision."""
     from ..services import registered_services
 
     session = Session.open(env, spec)
     options = MigrateOptions(progress=say)
     can_roll_back = [s for s in registered_services() if s.store is not None and s.store.roll_back is not None]
+    if store is None and len(can_roll_back) == 1:
+        store = can_roll_back[0].name
     service = next((s for s in can_roll_back if s.name == store), None)
     if service is None:
         raise UserError(f"store {store!r} cannot roll back here",
-                        fix=f"use one of: {', '.join(s.name for s in can_roll_back)} (PostgreSQL: alembic downgrade)")
+                        fix=f"use one of: {', '.join(s.name for s in can_roll_back)} (other stores: their own tool's downgrade)")
     section = session.spec.services.sections().get(service.spec_key or service.name)
     databases = list(getattr(section, "databases", None) or {})
     report = service.store.roll_back(session.spec, session.endpoints(), session.secrets(),

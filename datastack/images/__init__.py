@@ -1,9 +1,8 @@
 """Offline container images: where no registry answers, build every image from a Debian base made by debootstrap.
 
-- `recipes`: one recipe per image (`images/<name>/` at the project root, plus extra context such as `app/`).
+- `recipes`: one recipe per image (`images/<name>/` at the project root, plus extra context such as a service's own code).
 - `hashing`: the content hash that names an image (`datastack/<name>:<hash>`), so an unchanged recipe is reused.
 - `base`: the debootstrap base (`datastack/base:<hash>`) every recipe builds FROM.
 - `build`: builds or reuses the base and the recipes through the Docker SDK.
-- `mongo_express_build`: the same mongo-express build on the host, for the local-process engine.
 - `cli`: `datastack images build|list`.
 """

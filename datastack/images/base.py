@@ -24,8 +24,14 @@ from datastack.programs import SYSTEM_PATH, system_program
 SUITE = "bookworm"
 MIRROR = "http://deb.debian.org/debian"
 VARIANT = "minbase"
-# What the recipes need: the servers themselves, python for the stand-in and the app, and ps/ss for testinfra.
-PACKAGES = ("postgresql", "redis-server", "python3", "python3-venv", "ca-certificates", "procps", "iproute2")
+# What every image needs: certificates, and ps/ss for testinfra; each service adds its own (Service.base_packages).
+COMMON_PACKAGES = ("ca-certificates", "procps", "iproute2")
+
+
+def base_packages() -> tuple[str, ...]:
+    from datastack.services import registered_services
+
+    return tuple(dict.fromkeys([p for s in registered_services() for p in s.base_packages] + list(COMMON_PACKAGES)))
 # Bump when the steps below change in a way the settings above do not show (it changes the base hash).
 STEPS_VERSION = "1"
 DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
@@ -40,7 +46,7 @@ class BaseImage:
 
 
 def base_hash() -> str:
-    settings = f"{SUITE}|{VARIANT}|{MIRROR}|{','.join(sorted(PACKAGES))}|steps={STEPS_VERSION}"
+    settings = f"{SUITE}|{VARIANT}|{MIRROR}|{','.join(sorted(base_packages()))}|steps={STEPS_VERSION}"
     return hash_text(settings)
 
 
@@ -49,7 +55,7 @@ def base_tag() -> str:
 
 
 def debootstrap_command(rootfs: Path, debootstrap: str) -> list[str]:
-    return [debootstrap, f"--variant={VARIANT}", f"--include={','.join(PACKAGES)}", SUITE, str(rootfs), MIRROR]
+    return [debootstrap, f"--variant={VARIANT}", f"--include={','.join(base_packages())}", SUITE, str(rootfs), MIRROR]
 
 
 def _require_debootstrap() -> str:
@@ -78,7 +84,7 @@ def ensure_base_image(client, progress: Progress = quiet) -> BaseImage:
     debootstrap = _require_debootstrap()
     docker_cli = require_docker_cli()
     started = time.monotonic()
-    progress(f"base {tag}: debootstrap {SUITE} ({VARIANT}, {len(PACKAGES)} packages; about 90 s)")
+    progress(f"base {tag}: debootstrap {SUITE} ({VARIANT}, {len(base_packages())} packages; about 90 s)")
     # /var/tmp, not /tmp: the rootfs is ~500 MB and /tmp may be a small tmpfs.
     rootfs = Path(tempfile.mkdtemp(prefix="datastack-rootfs-", dir="/var/tmp"))
     # debootstrap runs chroot, mount and dpkg by name: give it the system's directories, sbin included.

@@ -17,7 +17,7 @@ from datastack.images.trust import BUILD_CA_CONTEXT_NAME, build_ca_bundle
 from datastack.images.recipes import (
     HASH_LABEL,
     RECIPE_LABEL,
-    RECIPES,
+    all_recipes,
     Recipe,
     context_files,
     recipe_hash,
@@ -26,7 +26,7 @@ from datastack.images.recipes import (
 
 
 # Lines from inside long RUN steps worth showing (npm and pip are otherwise silent for a minute).
-_NOTABLE_OUTPUT = re.compile(r"^(added \d+ packages|Successfully installed|built \d+ bundles|mongo-express .* installed)")
+_NOTABLE_OUTPUT = re.compile(r"^(added \d+ packages|Successfully installed|built \d+ bundles|\S+ .* installed)")
 
 
 @dataclass(frozen=True)
@@ -110,7 +110,7 @@ def _docker_build(client, recipe: Recipe, tag: str, full: str, base: BaseImage, 
 
 
 def select_recipes(only: Sequence[str] | None) -> list[Recipe]:
-    return [recipe_named(name) for name in only] if only else list(RECIPES)
+    return [recipe_named(name) for name in only] if only else all_recipes()
 
 
 def build_images(client, only: Sequence[str] | None = None, progress: Progress = quiet) -> tuple[BaseImage, list[BuiltImage]]:

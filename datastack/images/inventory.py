@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from datastack.images.base import base_hash, base_tag
-from datastack.images.recipes import RECIPES, image_tag
+from datastack.images.recipes import all_recipes, image_tag
 
 
 @dataclass(frozen=True)
@@ -30,5 +30,5 @@ def _status(client, name: str, tag: str) -> ImageStatus:
 
 def image_inventory(client) -> list[ImageStatus]:
     statuses = [_status(client, "base", base_tag())]
-    statuses += [_status(client, recipe.name, image_tag(recipe, base_hash())) for recipe in RECIPES]
+    statuses += [_status(client, recipe.name, image_tag(recipe, base_hash())) for recipe in all_recipes()]
     return statuses

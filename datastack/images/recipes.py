@@ -28,7 +28,7 @@ _IGNORED_SUFFIXES = {".pyc", ".pyo", ".swp"}
 class Recipe:
     name: str
     description: str
-    # Extra folders copied into the context: context sub-path -> source folder (e.g. the app's code).
+    # Extra folders copied into the context: context sub-path -> source folder (e.g. a service's own code).
     extra_context: dict[str, Path] = field(default_factory=dict)
 
     @property
@@ -40,21 +40,18 @@ class Recipe:
         return f"{IMAGE_REPOSITORY}/{self.name}"
 
 
-RECIPES: tuple[Recipe, ...] = (
-    Recipe("postgres", "PostgreSQL 15, scram-sha-256, runs as user postgres"),
-    Recipe("redis", "Redis 7.0 with ACL file or password, runs as user redis"),
-    Recipe("mongodb-standin", "SecantusDB 0.7.0b3 (MongoDB wire-compatible, single node), runs as user mongodb"),
-    Recipe("mongo-express", "mongo-express 1.1.0-rc-4 with built assets on nodejs 18, runs as user mongo-express"),
-    Recipe("app", "the reference app (app/) in a venv with pymongo, psycopg, redis; runs as user app",
-           extra_context={"app": paths.APP_DIR}),
-)
+def all_recipes() -> list[Recipe]:
+    """Every registered service's recipes (`Service.image_recipes`), in registry order."""
+    from datastack.services import registered_services
+
+    return [recipe for service in registered_services() for recipe in service.image_recipes]
 
 
 def recipe_named(name: str) -> Recipe:
-    for recipe in RECIPES:
+    for recipe in all_recipes():
         if recipe.name == name:
             return recipe
-    known = ", ".join(r.name for r in RECIPES)
+    known = ", ".join(r.name for r in all_recipes())
     raise UserError(f"unknown image recipe {name!r}", where="--only", fix=f"use one of: {known}")
 
 

@@ -1,4 +1,4 @@
-"""A background renewal shared by the MongoDB lease and the Redis lock: renew every third of the lease.
+"""A background renewal shared by the stores' migration leases and locks: renew every third of the lease.
 
 `renew()` returns False once another migrator holds the lock; the renewer then marks it lost and stops.
 A renewal that fails on the network is retried: expiry is a whole lease away.

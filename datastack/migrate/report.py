@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 
 
 class Change(BaseModel):
-    store: str = Field(description="mongodb | postgres | redis")
+    store: str = Field(description="the store's registered name")
     target: str = Field(description="what changes, e.g. 'bot_core.trades' or 'algo_trading.role algo_trading_app'")
     action: str = Field(description="e.g. create_collection, coll_mod, create_index, create_user, alembic_upgrade")
     detail: str = ""

@@ -7,34 +7,14 @@ its data volume goes, how its health is checked, and how other containers reach 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from functools import lru_cache
 
-from ..endpoints import Endpoints, HttpEndpoint, MongoEndpoint, PostgresEndpoint, RedisEndpoint
 from ..spec import EnvironmentSpec
 
-OFFICIAL_IMAGES = {
-    "mongod": "mongo:{version}",
-    "postgres": "postgres:{version}-bookworm",
-    "redis": "redis:{version}-bookworm",
-    "mongo-express": "mongo-express:{version}",
-}
-# Offline recipes (images/<recipe>/, built by `datastack images build`) standing in for each official image.
-OFFLINE_RECIPES = {
-    "mongod": "mongodb-standin",
-    "secantus": "mongodb-standin",
-    "postgres": "postgres",
-    "redis": "redis",
-    "mongo-express": "mongo-express",
-    "reference-app": "app",
-}
-
-# Port each server listens on inside its container; the spec's port is the published one.
-CONTAINER_PORTS = {"mongodb": 27017, "postgres": 5432, "redis": 6379, "mongo_express": 8081, "app": 8080}
-
 CONF_DIR = "/etc/datastack"
-DATA_DIRS = {"mongodb": "/data/db", "postgres": "/var/lib/postgresql/data", "redis": "/data"}
-POSTGRES_SOCKET_DIR = "/var/run/postgresql"
+RUN_DIR = "/run/datastack"
 
 
 @dataclass(frozen=True)
@@ -44,21 +24,38 @@ class ImageUser:
     gid: int
 
 
-# Who the server runs as in each image: config files are delivered owned by this uid (a keyFile must be).
-# Official images: the docker-library users (999). Offline images: see images/<recipe>/Dockerfile and the
-# Debian packages' system users in the debootstrap base (postgres 101:103, redis 100:102).
-IMAGE_USERS = {
-    ("official", "mongodb"): ImageUser("mongodb", 999, 999),
-    ("official", "postgres"): ImageUser("postgres", 999, 999),
-    ("official", "redis"): ImageUser("redis", 999, 999),
-    ("official", "mongo_express"): ImageUser("node", 1000, 1000),
-    ("official", "app"): ImageUser("app", 10001, 10001),
-    ("offline", "mongodb"): ImageUser("mongodb", 999, 999),
-    ("offline", "postgres"): ImageUser("postgres", 101, 103),
-    ("offline", "redis"): ImageUser("redis", 100, 102),
-    ("offline", "mongo_express"): ImageUser("mongo-express", 10002, 10002),
-    ("offline", "app"): ImageUser("app", 10001, 10001),
-}
+@dataclass(frozen=True)
+class ContainerConventions:
+    """One service's container conventions, declared in roles/<service>/container.py (`Service.container`)."""
+
+    inner_port: int  # the port the server listens on inside its container; the spec's port is the published one
+    # Who the server runs as, by image flavour (official | offline): config files are delivered owned by this uid.
+    users: dict[str, ImageUser]
+    # By implementation: the pinned official image ("name:{version}") and the offline recipe (images/<recipe>/).
+    official_images: dict[str, str] = field(default_factory=dict)
+    offline_recipes: dict[str, str] = field(default_factory=dict)
+    data_dir: str | None = None  # where its data volume goes
+    run_dir: str = RUN_DIR  # where the server writes runtime files (sockets, lock files), owned by its user
+    # The Docker healthcheck test by implementation (official images ship none); None: the port accepts a connection.
+    healthcheck: Callable[[str], list[str]] | None = None
+
+
+def container_of(role: str) -> ContainerConventions:
+    from ..services import service_named
+
+    definition = service_named(role).container
+    if definition is None:
+        raise ValueError(f"service {role!r} declares no container")
+    return definition
+
+
+def _container_for_implementation(implementation: str) -> ContainerConventions:
+    from ..services import registered_services
+
+    for service in registered_services():
+        if service.container is not None and implementation in service.container.offline_recipes:
+            return service.container
+    raise ValueError(f"no registered service runs {implementation!r} in a container")
 
 
 def image_flavor(spec: EnvironmentSpec) -> str:
@@ -67,9 +64,10 @@ def image_flavor(spec: EnvironmentSpec) -> str:
 
 def image_for(spec: EnvironmentSpec, implementation: str, version: str) -> str:
     """The pinned official image, or the offline one where the spec says no registry answers."""
-    if spec.images == "offline" or implementation not in OFFICIAL_IMAGES:
-        return offline_image(OFFLINE_RECIPES[implementation])
-    return OFFICIAL_IMAGES[implementation].format(version=version)
+    definition = _container_for_implementation(implementation)
+    if spec.images == "offline" or implementation not in definition.official_images:
+        return offline_image(definition.offline_recipes[implementation])
+    return definition.official_images[implementation].format(version=version)
 
 
 @lru_cache(maxsize=None)
@@ -82,68 +80,44 @@ def offline_image(recipe_name: str) -> str:
 
 
 def image_user(spec: EnvironmentSpec, role: str) -> ImageUser:
-    return IMAGE_USERS[(spec.images, role)]
+    return container_of(role).users[spec.images]
+
+
+def container_port(role: str) -> int:
+    return container_of(role).inner_port
 
 
 def service_role(service: str) -> str:
-    """'mongodb-1' -> 'mongodb', 'app-reference' -> 'app'."""
-    if service.startswith("app-"):
-        return "app"
-    return service.split("-", 1)[0]
+    """A plan entry's registered service: its name, or the name before '-<member>' ('<role>-1', '<role>-<name>')."""
+    from ..services import registered_services
+
+    names = sorted((s.name for s in registered_services()), key=len, reverse=True)
+    return next((n for n in names if service == n or service.startswith(n + "-")), service.split("-", 1)[0])
+
+
+def _definition(service: str) -> ContainerConventions | None:
+    from ..services import registered_services
+
+    role = service_role(service)
+    return next((s.container for s in registered_services() if s.name == role), None)
 
 
 def data_dir(service: str) -> str | None:
-    return DATA_DIRS.get(service_role(service))
+    definition = _definition(service)
+    return definition.data_dir if definition else None
+
+
+def run_dir(service: str) -> str:
+    definition = _definition(service)
+    return definition.run_dir if definition else RUN_DIR
 
 
 def healthcheck(role: str, implementation: str) -> list[str]:
     """The Docker healthcheck test for a service; official images ship none, so every container gets one."""
-    if role == "mongodb":
-        if implementation == "secantus":
-            return ["CMD", "/opt/secantus/bin/python", "-c",
-                    "import pymongo; c = pymongo.MongoClient('mongodb://127.0.0.1:27017/?directConnection=true',"
-                    " serverSelectionTimeoutMS=2000); c.admin.command('hello'); c.close()"]
-        return ["CMD", "mongosh", "--quiet", "--norc", "--eval", "db.adminCommand('hello').ok"]
-    if role == "postgres":
-        return ["CMD", "pg_isready", "-h", "127.0.0.1", "-p", "5432", "-q"]
-    if role == "redis":
-        # No credentials in the check: NOAUTH proves the server answers as well as PONG does.
-        return ["CMD-SHELL", "redis-cli -h 127.0.0.1 -p 6379 PING 2>&1 | grep -qE 'PONG|NOAUTH'"]
-    if role == "mongo_express":
-        return ["CMD", "node", "-e",
-                "require('http').get('http://127.0.0.1:8081/', r => process.exit(r.statusCode < 500 ? 0 : 1))"
-                ".on('error', () => process.exit(1))"]
-    if implementation == "reference-app":
-        return ["CMD", "python", "-c",
-                "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8080/health', timeout=4)"]
-    return ["CMD-SHELL", "exec 3<>/dev/tcp/127.0.0.1/8080"]
-
-
-def internal_endpoints(spec: EnvironmentSpec, *, mongo_hosts: list[str], single_mongo: bool) -> Endpoints:
-    """Where containers reach each other on the environment's private network: DNS names, container ports."""
-    s = spec.services
-    eps = Endpoints(environment=spec.name, engine="docker")
-    if s.mongodb:
-        eps.mongodb = MongoEndpoint(hosts=mongo_hosts, replica_set=None if single_mongo else s.mongodb.replica_set_name)
-    if s.postgres:
-        eps.postgres = PostgresEndpoint(host="postgres", port=CONTAINER_PORTS["postgres"])
-    if s.redis:
-        eps.redis = RedisEndpoint(host="redis", port=CONTAINER_PORTS["redis"])
-    if s.mongo_express and s.mongo_express.enabled:
-        eps.mongo_express = HttpEndpoint(url=f"http://mongo_express:{CONTAINER_PORTS['mongo_express']}")
-    return eps
-
-
-def mongo_member_names(spec: EnvironmentSpec, standin: bool) -> list[str]:
-    mongo = spec.services.mongodb
-    if standin or mongo.topology == "standalone":
-        return ["mongodb"]
-    return [f"mongodb-{i}" for i in range(mongo.members)]
-
-
-def mongo_uses_standin(spec: EnvironmentSpec) -> bool:
-    """Offline images have no mongod: the SecantusDB stand-in image runs, single node."""
-    return spec.images == "offline"
+    definition = container_of(role)
+    if definition.healthcheck is not None:
+        return definition.healthcheck(implementation)
+    return ["CMD-SHELL", f"exec 3<>/dev/tcp/127.0.0.1/{definition.inner_port}"]
 
 
 def container_name(environment: str, service: str) -> str:
@@ -162,19 +136,7 @@ def dns_alias(service: str) -> str:
     return service
 
 
-def container_endpoints(spec: EnvironmentSpec) -> Endpoints:
-    """The internal endpoints of this spec's containers (what mongo-express and the apps connect to)."""
-    mongo = spec.services.mongodb
-    single = True
-    hosts: list[str] = []
-    if mongo:
-        names = mongo_member_names(spec, mongo_uses_standin(spec))
-        hosts = [f"{n}:{CONTAINER_PORTS['mongodb']}" for n in names]
-        single = len(names) == 1 and mongo.topology == "standalone" or mongo_uses_standin(spec)
-    return internal_endpoints(spec, mongo_hosts=hosts, single_mongo=single)
-
-
 def listen_address_inside(role: str) -> tuple[str, int]:
     """Where a server listens inside its container (checks over docker:// compare against this, not the
     published 127.0.0.1 port of the plan)."""
-    return "0.0.0.0", CONTAINER_PORTS[role]
+    return "0.0.0.0", container_port(role)

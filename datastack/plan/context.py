@@ -36,12 +36,12 @@ class Layout:
         return self.service_dir(service) / "logs" / f"{service}.log" if self.target == "local" else None
 
     def run_dir(self, service: str) -> Path:
-        """Where the service itself writes runtime files (PostgreSQL's socket and lock file): owned by its user.
+        """Where the service itself writes runtime files (sockets, lock files): owned by its user.
         The local engine's own records live in <service>/run/, which stays root-owned."""
         if self.target == "local":
             return self.service_dir(service) / "socket"
-        # The images create this directory for postgres' socket; nothing else needs one.
-        return Path(containers.POSTGRES_SOCKET_DIR if containers.service_role(service) == "postgres" else "/run/datastack")
+        # The service's container definition says where its image expects them.
+        return Path(containers.run_dir(service))
 
 
 if TYPE_CHECKING:
@@ -66,8 +66,9 @@ class PlanContext:
         """Where the services planned so far answer on this machine (what later services connect to)."""
         from .addresses import planned_endpoints
 
-        standin = any(s.implementation == "secantus" for s in self.planned)
-        return planned_endpoints(self.spec, self.layout.target, mongo_standin=standin)
+        from ..services import runs_stand_in
+
+        return planned_endpoints(self.spec, self.layout.target, stand_in=runs_stand_in(self.planned))
 
     def file(self, service: str, name: str, template: str, *, mode: int = 0o644, secret: bool = False,
              first_start_only: bool = False, directory: Path | None = None, **values) -> RenderedFile:

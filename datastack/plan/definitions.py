@@ -39,7 +39,7 @@ class DeliveredFile:
 
 @dataclass(frozen=True)
 class JobDefinition:
-    """A one-shot container a service's first start needs (e.g. initiating a mongod replica set from inside)."""
+    """A one-shot container a service's first start needs (e.g. initiating a replica set from inside)."""
 
     service: str
     name: str
@@ -95,7 +95,7 @@ def container_definitions(spec: EnvironmentSpec, plan: Plan) -> list[ContainerDe
 
 def definition_for(spec: EnvironmentSpec, plan: Plan, svc: ServicePlan) -> ContainerDefinition:
     user = containers.image_user(spec, svc.role)
-    inner_port = containers.CONTAINER_PORTS[svc.role]
+    inner_port = containers.container_port(svc.role)
     return ContainerDefinition(
         service=svc.name,
         role=svc.role,

@@ -22,7 +22,7 @@ class RenderedFile(BaseModel):
     secret: bool = Field(default=False, description="holds a secret: written 0600 (keyFile 0400), masked in output")
     first_start_only: bool = Field(
         default=False,
-        description="read only by the first start (initdb's password, Redis' first ACL file): written when absent, "
+        description="read only by the first start (the first administrator's password file): written when absent, "
                     "never part of the config hash, so rotating the secret in it restarts nothing",
     )
 
@@ -30,7 +30,8 @@ class RenderedFile(BaseModel):
 class Probe(BaseModel):
     """How to tell the service is ready; engines poll it with one bounded loop."""
 
-    kind: Literal["tcp", "http", "mongodb", "postgres", "redis"]
+    kind: str = Field(pattern=r"^[a-z][a-z0-9_]*$",
+                      description="tcp | http | a registered service's name: its own protocol check (Service.ready)")
     host: str
     port: int
     path: str = "/"
@@ -45,13 +46,13 @@ class BootstrapStep(BaseModel):
     Run once by the service's own executor (its registry entry's `first_start`); every other user, role and
     password belongs to the store's reconciler. Params name secret ids, never values."""
 
-    action: str = Field(description="the kind of step, e.g. mongo_initiate_replica_set, mongo_create_admin")
+    action: str = Field(description="the kind of step, named by the service that runs it")
     target: str
     params: dict[str, Any] = Field(default_factory=dict)
 
 
 class InitStep(BaseModel):
-    """A one-shot command that prepares an empty data directory (initdb)."""
+    """A one-shot command that prepares an empty data directory."""
 
     command: list[str]
     secret_file: str | None = Field(default=None, description="temporary file holding a secret id's value, removed after")
@@ -59,9 +60,9 @@ class InitStep(BaseModel):
 
 
 class ServicePlan(BaseModel):
-    name: str = Field(description="unique within the plan, e.g. 'postgres' or 'mongodb-1'")
+    name: str = Field(description="unique within the plan, e.g. its role, or '<role>-1' for a member")
     role: str = Field(description="the registered service this belongs to (roles/<role>/)")
-    implementation: str = Field(description="what actually runs: mongod, secantus (stand-in), postgres, ...")
+    implementation: str = Field(description="what actually runs: the server program, or a stand-in's name")
     image: str | None = Field(default=None, description="container image for container engines")
     command: list[str]
     working_dir: str | None = None

@@ -9,7 +9,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from ..errors import UserError
 from ..paths import TEMPLATES_DIR
-from .escaping import FILTERS, UnsafeValue
+from .escaping import UnsafeValue, all_filters
 
 
 def _refuse_none(value: Any) -> Any:
@@ -22,7 +22,7 @@ def _refuse_none(value: Any) -> Any:
 @lru_cache(maxsize=1)
 def _environment() -> Environment:
     # autoescape stays off because no file here is HTML: each value goes through its format's own
-    # filter instead (datastack/plan/escaping.py), and a test proves every {{ }} uses one.
+    # filter instead (datastack/plan/escaping.py and the services' own), and a test proves every {{ }} uses one.
     env = Environment(
         loader=FileSystemLoader(str(TEMPLATES_DIR)),
         undefined=StrictUndefined,
@@ -32,7 +32,7 @@ def _environment() -> Environment:
         autoescape=False,
         finalize=_refuse_none,
     )
-    env.filters.update(FILTERS)
+    env.filters.update(all_filters())
     return env
 
 

@@ -1,68 +1,56 @@
-"""What this machine can run: binaries found on it and the users services run as.
+"""What this machine can run: programs found on it and the users services run as.
 
 Detected once per command (impure) and handed to the pure plan builder, so tests can build
-plans for machines they are not running on.
+plans for machines they are not running on. Each service says what it looks for (`Service.find_programs`)
+and which system user it runs as when datastack runs as root (`Service.system_user`).
 """
 
 from __future__ import annotations
 
 import getpass
-import importlib.util
 import os
 import sys
 from dataclasses import dataclass, field
-from pathlib import Path
+from typing import TYPE_CHECKING
 
-from datastack.programs import system_program
+if TYPE_CHECKING:
+    from ..spec import EnvironmentSpec
 
-# Debian packages that provide each binary, for "missing binary" errors.
-PACKAGES = {
-    "postgres": "postgresql",
-    "initdb": "postgresql",
-    "redis-server": "redis-server",
-    "node": "nodejs",
-    "mongod": "mongodb-org (from MongoDB's own repository)",
-    "secantus": "pip install 'datastack[standin]' (SecantusDB)",
-}
-
-# When datastack runs as root, every service drops to its own system user.
-ROOT_SERVICE_USERS = {"mongodb": "mongodb", "postgres": "postgres", "redis": "redis", "mongo_express": "datastack", "app": "datastack"}
+DEFAULT_USER = "datastack"
 
 
 @dataclass(frozen=True)
 class Toolchain:
     python: str
-    mongod: str | None = None
-    secantus: bool = False
-    postgres_bin: str | None = None
-    redis_server: str | None = None
-    node: str | None = None
-    mongo_express_dir: str | None = None
+    programs: dict[str, str] = field(default_factory=dict)  # what was found, by the name its service asks for
     service_users: dict[str, str] = field(default_factory=dict)
 
+    def program(self, name: str) -> str | None:
+        return self.programs.get(name)
+
     def user_for(self, role: str) -> str:
-        return self.service_users.get(role, "datastack")
+        return self.service_users.get(role, DEFAULT_USER)
 
 
-def detect_toolchain(postgres_version: str = "15", mongo_express_dir: Path | None = None, python: str | None = None) -> Toolchain:
+def detect_toolchain(spec: "EnvironmentSpec | None" = None, python: str | None = None) -> Toolchain:
+    from ..services import registered_services
+
     user = getpass.getuser()
     is_root = os.geteuid() == 0
-    users = ROOT_SERVICE_USERS if is_root else {role: user for role in ROOT_SERVICE_USERS}
-    return Toolchain(
-        python=python or sys.executable,
-        mongod=system_program("mongod"),
-        secantus=importlib.util.find_spec("secantus") is not None,
-        postgres_bin=find_postgres_bin(postgres_version),
-        redis_server=system_program("redis-server"),
-        node=system_program("node"),
-        mongo_express_dir=str(mongo_express_dir) if mongo_express_dir and mongo_express_dir.exists() else None,
-        service_users=dict(users),
-    )
+    programs: dict[str, str] = {}
+    users: dict[str, str] = {}
+    for service in registered_services():
+        if service.find_programs is not None:
+            programs.update({name: path for name, path in service.find_programs(spec).items() if path})
+        users[service.name] = service.system_user if is_root else user
+    return Toolchain(python=python or sys.executable, programs=programs, service_users=users)
 
 
-def find_postgres_bin(version: str) -> str | None:
-    debian = Path(f"/usr/lib/postgresql/{version}/bin")
-    if (debian / "postgres").exists():
-        return str(debian)
-    found = system_program("postgres")
-    return str(Path(found).parent) if found else None
+def install_hint(program: str) -> str:
+    """How to get a missing program, as its service says (default: the Debian package of that name)."""
+    from ..services import registered_services
+
+    for service in registered_services():
+        if program in service.install_hints:
+            return service.install_hints[program]
+    return f"install it: apt-get install {program}"

@@ -39,8 +39,8 @@ Access = Literal["admin", "owner", "app", "readonly"]
 
 
 class SecretId(str):
-    """Where a secret is stored and looked up ('postgres.algo_trading.algo_trading_app'); built by the spec models
-    (`PostgresSpec.user_secret_id(...)`, `MongoSpec.admin_secret_id`, ...), never typed by hand."""
+    """Where a secret is stored and looked up ('<service>.<database>.<user>'); built by the spec models
+    (a section's `user_secret_id(...)`, `admin_secret_id`), never typed by hand."""
 
     @classmethod
     def of(cls, *parts: str) -> "SecretId":

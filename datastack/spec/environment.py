@@ -7,9 +7,10 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, ConfigDict, Field, model_validator
 
-from .apps import AppSpec, MongoExpressSpec
 from .checks import ChecksSpec
 from .common import GENERATE, Strict
+from roles.app.spec import AppSpec
+from roles.mongo_express.spec import MongoExpressSpec
 from roles.mongodb.spec import MongoSpec
 from roles.postgres.spec import PostgresSpec
 from roles.redis.spec import RedisSpec
@@ -18,7 +19,6 @@ from .validators import FreeText, check_state_dir
 ENVIRONMENT_NAMES = ("local", "ci", "dev", "staging", "prod")
 # Only throwaway environments may have datastack invent their passwords.
 GENERATED_SECRETS_ALLOWED = ("local", "ci")
-LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
 class Services(Strict):
@@ -85,39 +85,13 @@ class EnvironmentSpec(Strict):
         return self
 
     @model_validator(mode="after")
-    def _apps_use_declared_users(self):
-        s = self.services
-        for app in s.apps:
-            checks = [
-                ("mongodb", s.mongodb, app.uses.mongodb),
-                ("postgres", s.postgres, app.uses.postgres),
-            ]
-            for store, spec, use in checks:
-                if use is None:
-                    continue
-                if spec is None:
-                    raise ValueError(f"app {app.name} uses {store} but no {store} service is declared; fix: declare services.{store}")
-                database, user = use
-                if database not in spec.databases or user not in {u.name for u in spec.databases[database].users}:
-                    raise ValueError(f"app {app.name}: {store} user {user!r} is not declared in database {database!r}; fix: declare the user or correct apps.uses")
-            if app.uses.redis is not None:
-                if s.redis is None or app.uses.redis not in {u.name for u in s.redis.users}:
-                    raise ValueError(f"app {app.name}: redis user {app.uses.redis!r} is not declared; fix: add it to services.redis.users")
-        return self
-
-    @model_validator(mode="after")
-    def _mongo_express_database_declared(self):
-        # A misspelt database must not fall back to the server admin's login.
-        me, mongo = self.services.mongo_express, self.services.mongodb
-        if me is None or me.database is None:
-            return self
-        declared = sorted(mongo.databases) if mongo else []
-        if me.database not in declared:
-            raise ValueError(f"services.mongo_express.database: {me.database!r} is not a declared MongoDB database; "
-                             f"fix: use one of: {', '.join(declared) or '(none declared)'}, or remove it")
-        if not any(u.access == "admin" for u in mongo.databases[me.database].users):
-            raise ValueError(f"services.mongo_express.database: {me.database} has no user with access: admin for it to "
-                             "log in as; fix: declare one (it never falls back to the server admin)")
+    def _sections_agree(self):
+        # What one section names in another (a user it logs in as, a database it shows), and rules of this
+        # environment kind: each section's own `check_against(spec)` raises ValueError naming the field and the fix.
+        for section in self.services.sections().values():
+            for item in section if isinstance(section, list) else [section]:
+                if hasattr(item, "check_against"):
+                    item.check_against(self)
         return self
 
     @model_validator(mode="after")
@@ -128,31 +102,15 @@ class EnvironmentSpec(Strict):
             raise ValueError(f"two passwords share the secret id {dupes[0]}; fix: rename one of the users")
         return self
 
-    @model_validator(mode="after")
-    def _prod_mongo_express_locked_down(self):
-        # Production: the admin UI must sit behind basic auth and on loopback, or not run at all.
-        me = self.services.mongo_express
-        if self.name != "prod" or me is None or not me.enabled:
-            return self
-        if me.basic_auth is None:
-            raise ValueError("services.mongo_express: enabled in prod without basic_auth; fix: set enabled: false (or add basic_auth)")
-        if me.bind not in LOOPBACK:
-            raise ValueError(f"services.mongo_express: bound to {me.bind} in prod; fix: set enabled: false (or bind: 127.0.0.1)")
-        return self
-
     def declared_ports(self) -> list[tuple[str, int]]:
-        s = self.services
+        """(owner, port) of every listener: a section's own `declared_ports()`, else its `port`."""
         ports: list[tuple[str, int]] = []
-        if s.mongodb:
-            ports += [(f"mongodb member {i}", p) for i, p in enumerate(s.mongodb.ports)]
-        if s.postgres:
-            ports.append(("postgres", s.postgres.port))
-        if s.redis:
-            ports.append(("redis", s.redis.port))
-        if s.mongo_express and s.mongo_express.enabled:
-            ports.append(("mongo_express", s.mongo_express.port))
-        ports += [(f"app {a.name}", a.port) for a in s.apps]
-        ports += [(key, section.port) for key, section in (s.__pydantic_extra__ or {}).items() if hasattr(section, "port")]
+        for key, section in self.services.sections().items():
+            for item in section if isinstance(section, list) else [section]:
+                if hasattr(item, "declared_ports"):
+                    ports += item.declared_ports()
+                elif hasattr(item, "port"):
+                    ports.append((key, item.port))
         return ports
 
     def secret_refs(self) -> list[tuple[str, str]]:

@@ -155,16 +155,13 @@ def _inner_model(annotation) -> object:
 
 
 def check_referenced_paths(spec: EnvironmentSpec, path: Path) -> None:
-    """Schema and Alembic directories named by the spec must exist before anything runs."""
+    """Files and directories the spec names (schemas, migration scripts) must exist before anything runs."""
+    from ..services import declared_services
+
     where = display(path)
-    s = spec.services
-    refs = []
-    if s.mongodb:
-        refs += [(f"services.mongodb.databases.{d}.schema", db.schema_file, Path.is_file, "a file")
-                 for d, db in s.mongodb.databases.items()]
-    if s.postgres:
-        refs += [(f"services.postgres.databases.{d}.alembic", db.alembic, Path.is_dir, "a directory")
-                 for d, db in s.postgres.databases.items()]
+    kinds = {"file": Path.is_file, "directory": Path.is_dir}
+    refs = [(field, ref, kinds[kind], f"a {kind}") for service in declared_services(spec) if service.referenced_paths
+            for field, ref, kind in service.referenced_paths(spec)]
     for field, ref, right_kind, kind in refs:
         if ref is None:
             continue

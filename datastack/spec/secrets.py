@@ -59,7 +59,7 @@ class SecretStore:
                             where=self.spec_file,
                             fix=f"run 'datastack up --env {self.spec.name}' first",
                         )
-                    generated[secret_id] = token_source.token_hex(24)  # hex: valid in URIs, ACL files and mongod keyFiles alike
+                    generated[secret_id] = token_source.token_hex(24)  # hex: valid in URIs, user files and key files alike
                     dirty = True
                 values[secret_id] = generated[secret_id]
             else:

@@ -47,14 +47,9 @@ def first_control_character(data: Any, path: tuple = ()) -> tuple[tuple, str] | 
 
 
 # ---- names -------------------------------------------------------------------------------------
-# One documented pattern per kind of name (docs: README "Names"). Lengths are the stores' own limits
-# (PostgreSQL NAMEDATALEN-1 = 63 bytes) or a conservative 64 where the store allows more.
+# One documented pattern per kind of name (docs: README "Names"); each store's own names and the names it reserves
+# are in roles/<store>/names.py, built with `named` below.
 
-MONGO_DATABASE = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
-MONGO_USER = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]{0,63}$")
-MONGO_ROLE = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]{0,63}$")
-POSTGRES_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
-REDIS_USER = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]{0,63}$")
 LOGIN_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]{0,62}$")
 REPLICA_SET = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 # A Docker image reference: [registry[:port]/]path[:tag][@sha256:digest].
@@ -63,16 +58,6 @@ IMAGE_REFERENCE = re.compile(
     r"(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$"
 )
 VERSION = re.compile(r"^[0-9][A-Za-z0-9_.-]{0,31}$")
-
-# Names the stores keep for themselves.
-MONGO_RESERVED_DATABASES = frozenset({"admin", "local", "config"})
-MONGO_RESERVED_USERS = frozenset({"__system"})
-POSTGRES_RESERVED_DATABASES = frozenset({"postgres", "template0", "template1"})
-POSTGRES_RESERVED_ROLES = frozenset({
-    "public", "none", "current_user", "current_role", "session_user", "user", "all", "default",
-})
-POSTGRES_RESERVED_SCHEMAS = frozenset({"information_schema"})
-REDIS_RESERVED_USERS = frozenset({"default"})
 
 
 def check_name(value: str, pattern: re.Pattern, what: str, rule: str, reserved: frozenset = frozenset(),
@@ -89,31 +74,19 @@ def check_name(value: str, pattern: re.Pattern, what: str, rule: str, reserved: 
     return value
 
 
-def _named(pattern, what, rule, reserved=frozenset(), prefixes=()):
+def named(pattern, what, rule, reserved=frozenset(), prefixes=()):
     return AfterValidator(lambda v: check_name(v, pattern, what, rule, reserved, prefixes))
 
 
-_LOWER = "1-63 characters: lower-case letters, digits and _ (not starting with a digit)"
-_MIXED = "1-64 characters: letters, digits, _ . - (starting with a letter)"
+LOWER = "1-63 characters: lower-case letters, digits and _ (not starting with a digit)"
+MIXED = "1-64 characters: letters, digits, _ . - (starting with a letter)"
 
-MongoDatabaseName = Annotated[str, _named(MONGO_DATABASE, "MongoDB database name", _LOWER, MONGO_RESERVED_DATABASES,
-                                          ("system",))]
-MongoUserName = Annotated[str, _named(MONGO_USER, "MongoDB user name", _MIXED, MONGO_RESERVED_USERS)]
-MongoRoleName = Annotated[str, _named(MONGO_ROLE, "MongoDB role name", _MIXED)]
-PostgresDatabaseName = Annotated[str, _named(POSTGRES_NAME, "PostgreSQL database name", _LOWER,
-                                             POSTGRES_RESERVED_DATABASES, ("pg_",))]
-PostgresRoleName = Annotated[str, _named(POSTGRES_NAME, "PostgreSQL role name", _LOWER, POSTGRES_RESERVED_ROLES,
-                                         ("pg_",))]
-PostgresSchemaName = Annotated[str, _named(POSTGRES_NAME, "PostgreSQL schema name", _LOWER, POSTGRES_RESERVED_SCHEMAS,
-                                           ("pg_",))]
-PostgresExtensionName = Annotated[str, _named(POSTGRES_NAME, "PostgreSQL extension name", _LOWER)]
-RedisUserName = Annotated[str, _named(REDIS_USER, "Redis user name", _MIXED, REDIS_RESERVED_USERS)]
-LoginName = Annotated[str, _named(LOGIN_NAME, "login name", "1-63 characters: letters, digits, _ . - "
+LoginName = Annotated[str, named(LOGIN_NAME, "login name", "1-63 characters: letters, digits, _ . - "
                                   "(starting with a letter or _)")]
-ReplicaSetName = Annotated[str, _named(REPLICA_SET, "replica set name", "1-64 characters: letters, digits, _ -")]
-ImageReference = Annotated[str, _named(IMAGE_REFERENCE, "image reference",
-                                       "a Docker reference such as registry.example.com/team/app:1.2")]
-Version = Annotated[str, _named(VERSION, "version", "a version such as 7.0 or 15 (digits first, no spaces)")]
+ReplicaSetName = Annotated[str, named(REPLICA_SET, "replica set name", "1-64 characters: letters, digits, _ -")]
+ImageReference = Annotated[str, named(IMAGE_REFERENCE, "image reference",
+                                       "a Docker reference such as registry.example.com/team/service:1.2")]
+Version = Annotated[str, named(VERSION, "version", "a version such as 7.0 or 15 (digits first, no spaces)")]
 
 
 def check_free_text(value: str) -> str:
@@ -138,41 +111,6 @@ def check_bind(value: str) -> str:
 
 
 BindIP = Annotated[str, AfterValidator(check_bind)]
-
-# ---- PostgreSQL settings -----------------------------------------------------------------------
-# Tuning parameters a spec may set. Anything that moves files, listeners, authentication, libraries
-# or commands (hba_file, listen_addresses, password_encryption, ssl_*, *_preload_libraries,
-# archive_command, ...) belongs to datastack's own template and is refused.
-
-POSTGRES_SETTINGS_ALLOWED = frozenset({
-    "max_connections", "shared_buffers", "effective_cache_size", "work_mem", "maintenance_work_mem",
-    "temp_buffers", "huge_pages", "wal_buffers", "min_wal_size", "max_wal_size", "checkpoint_timeout",
-    "checkpoint_completion_target", "random_page_cost", "seq_page_cost", "effective_io_concurrency",
-    "default_statistics_target", "max_worker_processes", "max_parallel_workers", "max_parallel_workers_per_gather",
-    "max_parallel_maintenance_workers", "statement_timeout", "lock_timeout", "idle_in_transaction_session_timeout",
-    "idle_session_timeout", "deadlock_timeout", "log_min_duration_statement", "log_lock_waits",
-    "log_temp_files", "log_autovacuum_min_duration", "log_checkpoints", "autovacuum", "autovacuum_naptime",
-    "autovacuum_max_workers", "autovacuum_vacuum_scale_factor", "autovacuum_analyze_scale_factor",
-    "timezone", "datestyle", "default_transaction_isolation", "synchronous_commit", "jit", "track_io_timing",
-    "max_locks_per_transaction", "max_prepared_transactions", "wal_compression", "commit_delay",
-})
-SETTING_VALUE = re.compile(r"^[A-Za-z0-9_.+/:-]{1,64}$")
-
-
-def check_postgres_settings(settings: dict[str, Any]) -> dict[str, Any]:
-    for key, value in settings.items():
-        if key not in POSTGRES_SETTINGS_ALLOWED:
-            raise ValueError(
-                f"setting {key!r} is not on the allow-list (files, listeners, authentication and libraries are "
-                "datastack's own); fix: remove it, or use one of the tuning settings listed in docs/postgres-redis.md"
-            )
-        if isinstance(value, bool) or not isinstance(value, (int, str)):
-            raise ValueError(f"setting {key!r} must be a number or a word; fix: write e.g. 100, 128MB, on, 'UTC'")
-        if isinstance(value, str) and not SETTING_VALUE.match(value):
-            raise ValueError(
-                f"setting {key!r} has an unsafe value; fix: use 1-64 letters, digits and _ . + / : - (e.g. 128MB, 30s)"
-            )
-    return settings
 
 
 # ---- ports -------------------------------------------------------------------------------------

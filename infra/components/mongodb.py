@@ -41,3 +41,23 @@ class MongoReplicaSet(ServiceComponent):
             "member_ids": [m.id for m in self.members],
             "testinfra_host": self.testinfra_host,
         })
+
+
+def declare(ctx) -> None:
+    """The replica set (or the single stand-in) and, where its first start needs one, the init job."""
+    from datastack.services import service_named
+
+    members = ctx.of_role("mongodb")
+    if not members:
+        return
+    spec = ctx.cfg.spec
+    standin = members[0].implementation == "secantus"
+    first_start = [s for s in ctx.plan.by_role("mongodb") if s.bootstrap]
+    job = service_named("mongodb").first_start_job(ctx.plan, first_start[0], ctx.cfg.secrets) if first_start else None
+    single = standin or spec.services.mongodb.topology == "standalone"
+    mongo = MongoReplicaSet(f"{ctx.env}-mongodb", MongoReplicaSetArgs(
+        members=members, init_job=job, network=ctx.network, replica_set=None if single else spec.services.mongodb.replica_set_name))
+    ctx.made["mongodb"] = mongo
+    # Members announce network names the machine running migrate/check cannot resolve: it talks to the first.
+    ctx.endpoints["mongodb"] = {"hosts": mongo.hosts[:1], "replica_set": None,
+                                "stand_in": standin, "testinfra_host": mongo.testinfra_host}

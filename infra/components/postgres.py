@@ -26,3 +26,9 @@ class Postgres(ServiceComponent):
         port = args.server.ports[0]
         self.endpoint = {"host": port.host_ip, "port": port.host_port, "testinfra_host": f"docker://{args.server.name}"}
         self.register_outputs({"endpoint": self.endpoint, "container": self.container.name, "container_id": self.container.id})
+
+
+def declare(ctx) -> None:
+    if "postgres" in ctx.definitions:
+        ctx.made["postgres"] = Postgres(f"{ctx.env}-postgres", PostgresArgs(server=ctx.definitions["postgres"], network=ctx.network))
+        ctx.endpoints["postgres"] = ctx.made["postgres"].endpoint

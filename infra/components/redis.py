@@ -25,3 +25,9 @@ class Redis(ServiceComponent):
         port = args.server.ports[0]
         self.endpoint = {"host": port.host_ip, "port": port.host_port, "testinfra_host": f"docker://{args.server.name}"}
         self.register_outputs({"endpoint": self.endpoint, "container": self.container.name, "container_id": self.container.id})
+
+
+def declare(ctx) -> None:
+    if "redis" in ctx.definitions:
+        ctx.made["redis"] = Redis(f"{ctx.env}-redis", RedisArgs(server=ctx.definitions["redis"], network=ctx.network))
+        ctx.endpoints["redis"] = ctx.made["redis"].endpoint

@@ -6,14 +6,19 @@ credentials the spec names in `uses` — never an admin login.
 
 from __future__ import annotations
 
-from datastack.credentials import mongo_login, mongo_uri, postgres_login, postgres_uri, redis_login, redis_uri
 from datastack.endpoints import Endpoints
 from datastack.paths import PROJECT_ROOT
 from datastack.plan import containers
+from datastack.plan.addresses import container_endpoints
 from datastack.plan.context import PlanContext
 from datastack.plan.model import Probe, ServicePlan
 from datastack.spec import EnvironmentSpec
-from datastack.spec.apps import AppSpec
+from roles.mongodb.login import mongo_login, mongo_uri
+from roles.postgres.login import postgres_login, postgres_uri
+from roles.redis.login import redis_login, redis_uri
+
+from .container import INNER_PORT
+from .spec import AppSpec
 
 REFERENCE_APP_IMAGE = "datastack/app"
 
@@ -40,12 +45,12 @@ def plan_apps(spec: EnvironmentSpec, ctx: PlanContext) -> list[ServicePlan]:
     container = ctx.layout.target == "container"
     endpoints = ctx.endpoints
     if container:
-        endpoints = containers.container_endpoints(spec)  # apps reach the stores on the private network
+        endpoints = container_endpoints(spec)  # apps reach the stores on the private network
     for app in spec.services.apps:
         name = f"app-{app.name}"
         env = app_environment(app, spec, endpoints, ctx.secrets)
         if container:
-            env.update(APP_PORT=str(containers.CONTAINER_PORTS["app"]), APP_BIND="0.0.0.0")
+            env.update(APP_PORT=str(INNER_PORT), APP_BIND="0.0.0.0")
         env_file = ctx.file(name, "app.env", "app/app.env.j2", secret=True, environment=env)
         deps = [s for s, declared in (("mongodb", app.uses.mongodb), ("postgres", app.uses.postgres), ("redis", app.uses.redis)) if declared]
         reference = app.kind == "reference"

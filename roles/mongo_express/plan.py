@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from datastack.credentials import mongo_login, mongo_uri
+from roles.mongodb.login import mongo_login, mongo_uri
 from datastack.plan import containers
+from datastack.plan.addresses import container_endpoints
 from datastack.plan.context import PlanContext
 from datastack.plan.model import Probe, ServicePlan
 from datastack.spec import EnvironmentSpec
+
+from .local_build import BUILD
 
 SERVICE = "mongo_express"
 MONGO_EXPRESS_IMAGE = "mongo-express:{version}"
@@ -30,12 +33,12 @@ def plan_mongo_express(spec: EnvironmentSpec, ctx: PlanContext) -> list[ServiceP
     if me is None or not me.enabled or spec.services.mongodb is None:
         return []
     local = ctx.layout.target == "local"
-    if local and not (ctx.toolchain.node and ctx.toolchain.mongo_express_dir):
+    if local and not (ctx.toolchain.program("node") and ctx.toolchain.program(BUILD)):
         ctx.notes.append(NOT_BUILT_NOTE)
         return []
     endpoints = ctx.endpoints
     if not local:
-        endpoints = containers.container_endpoints(spec)  # it reaches MongoDB on the private network
+        endpoints = container_endpoints(spec)  # it reaches MongoDB on the private network
     env = {
         "ME_CONFIG_MONGODB_URL": mongo_uri(endpoints, mongo_login(spec, ctx.secrets, mongo_express_login_user(spec), me.database)),
         "ME_CONFIG_MONGODB_ENABLE_ADMIN": "false" if me.database else "true",
@@ -46,20 +49,20 @@ def plan_mongo_express(spec: EnvironmentSpec, ctx: PlanContext) -> list[ServiceP
     if me.database:
         env["ME_CONFIG_MONGODB_AUTH_DATABASE"] = me.database
     if local:
-        env["NODE"] = ctx.toolchain.node  # by its installed path: start-mongo-express.sh runs "$NODE"
+        env["NODE"] = ctx.toolchain.program("node")  # by its installed path: start-mongo-express.sh runs "$NODE"
     secret_keys = ["ME_CONFIG_MONGODB_URL"]
     if me.basic_auth:
         env["ME_CONFIG_BASICAUTH_USERNAME"] = me.basic_auth.name
         env["ME_CONFIG_BASICAUTH_PASSWORD"] = ctx.secrets[me.basic_auth_secret_id]
         secret_keys.append("ME_CONFIG_BASICAUTH_PASSWORD")
-    command = [f"{ctx.toolchain.mongo_express_dir}/{START_SCRIPT}"] if local else []
+    command = [f"{ctx.toolchain.program(BUILD)}/{START_SCRIPT}"] if local else []
     return [ServicePlan(
         name=SERVICE,
         role="mongo_express",
         implementation="mongo-express",
         image=MONGO_EXPRESS_IMAGE.format(version=me.version) if local else containers.image_for(spec, "mongo-express", me.version),
         command=command,
-        working_dir=ctx.toolchain.mongo_express_dir if local else None,
+        working_dir=ctx.toolchain.program(BUILD) if local else None,
         environment=env,
         secret_environment=secret_keys,
         log_file=str(ctx.layout.log_file(SERVICE)) if ctx.layout.log_file(SERVICE) else None,

@@ -15,6 +15,8 @@ from datastack.plan import containers
 from datastack.plan.definitions import ENVIRONMENT_LABEL, SERVICE_LABEL, JobDefinition
 from datastack.plan.model import Plan, ServicePlan
 
+from .container import INNER_PORT
+
 FIRST_START_VARIABLE = "DATASTACK_MONGO_FIRST_START"
 
 MONGOSH_SCRIPT = """
@@ -51,7 +53,7 @@ def mongo_first_start_job(plan: Plan, svc: ServicePlan, secrets: dict[str, str])
         service="mongodb-init",
         name=containers.container_name(plan.environment, "mongodb-init"),
         image=first.image,
-        command=["mongosh", "--quiet", "--norc", "--host", "127.0.0.1", "--port", str(containers.CONTAINER_PORTS["mongodb"]),
+        command=["mongosh", "--quiet", "--norc", "--host", "127.0.0.1", "--port", str(INNER_PORT),
                  "--eval", MONGOSH_SCRIPT],
         environment={FIRST_START_VARIABLE: json.dumps(first_start_document(svc, secrets), sort_keys=True)},
         secret_keys=[FIRST_START_VARIABLE],

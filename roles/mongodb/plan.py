@@ -16,6 +16,8 @@ from datastack.plan.context import PlanContext
 from datastack.plan.model import BootstrapStep, Probe, ServicePlan
 from datastack.spec import EnvironmentSpec
 
+from .container import mongo_member_names, mongo_uses_standin
+
 MONGO_IMAGE = "mongo:{version}"
 STANDIN_NOTE = (
     "mongod is not on PATH: MongoDB runs as the SecantusDB stand-in, single node; "
@@ -27,9 +29,9 @@ def plan_mongodb(spec: EnvironmentSpec, ctx: PlanContext) -> list[ServicePlan]:
     mongo = spec.services.mongodb
     if mongo is None:
         return []
-    if ctx.layout.target == "local" and not ctx.toolchain.mongod:
+    if ctx.layout.target == "local" and not ctx.toolchain.program("mongod"):
         return [_standin(spec, ctx)]
-    if ctx.layout.target == "container" and containers.mongo_uses_standin(spec):
+    if ctx.layout.target == "container" and mongo_uses_standin(spec):
         return [_standin_container(spec, ctx)]
     return _mongod_members(spec, ctx)
 
@@ -103,7 +105,7 @@ def _mongod_members(spec: EnvironmentSpec, ctx: PlanContext) -> list[ServicePlan
     layout = ctx.layout
     replica = mongo.topology == "replica_set"
     container = layout.target == "container"
-    names = containers.mongo_member_names(spec, standin=False)
+    names = mongo_member_names(spec, standin=False)
     hosts = [f"{n}:27017" if container else f"127.0.0.1:{p}" for n, p in zip(names, mongo.ports)]
     members: list[ServicePlan] = []
     for index, (name, port) in enumerate(zip(names, mongo.ports)):
@@ -135,7 +137,7 @@ def _mongod_members(spec: EnvironmentSpec, ctx: PlanContext) -> list[ServicePlan
             role="mongodb",
             implementation="mongod",
             image=containers.image_for(spec, "mongod", mongo.version) if container else MONGO_IMAGE.format(version=mongo.version),
-            command=["mongod" if container else (ctx.toolchain.mongod or "mongod"), "--config", conf.path],
+            command=["mongod" if container else (ctx.toolchain.program("mongod") or "mongod"), "--config", conf.path],
             files=files,
             data_dir=str(layout.data_dir(name)),
             log_file=str(log_file) if log_file else None,

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from datastack.programs import system_program
 from datastack.services import Service, Store, lazy
 
+from .addresses import mongodb_address, mongodb_in_containers
+from .container import BASE_PACKAGES, CONTAINER, IMAGE_RECIPES
+from .escaping import TEMPLATE_FILTERS
 from .container_job import mongo_first_start_job
 from .first_start import run_first_start
 from .plan import plan_mongodb
@@ -12,15 +16,32 @@ RECONCILER = "roles.mongodb.reconcile"
 
 
 def _uri(spec, endpoints, secrets, user):
-    from datastack.credentials import mongo_login, mongo_uri
+    from roles.mongodb.login import mongo_login, mongo_uri
 
     return mongo_uri(endpoints, mongo_login(spec, secrets, user))
 
 
 SERVICE = Service(
     name="mongodb",
+    address=mongodb_address,
+    in_containers=mongodb_in_containers,
+    find_programs=lambda spec: {"mongod": system_program("mongod")},
+    install_hints={"mongod": "install it: apt-get install mongodb-org (from MongoDB's own repository)",
+                   "secantus": "install mongod, or pip install 'datastack[standin]' (SecantusDB)"},
+    system_user="mongodb",
+    referenced_paths=lambda spec: [(f"services.mongodb.databases.{d}.schema", db.schema_file, "file")
+                                   for d, db in spec.services.mongodb.databases.items()],
+    runtime_requirements=("SecantusDB==0.7.0b3", "pymongo>=4.6"),  # the stand-in runs as the service user
+    stand_ins=("secantus",),
+    container=CONTAINER,
+    design=lazy("roles.mongodb.design", "mongodb_design"),
+    template_filters=TEMPLATE_FILTERS,
+    image_recipes=IMAGE_RECIPES,
+    base_packages=BASE_PACKAGES,
     plan=plan_mongodb,
-    store=Store(migrate=lazy(RECONCILER, "migrate_mongodb"), status=lazy(RECONCILER, "mongodb_status"), uri=_uri,
+    ready=lazy("roles.mongodb.probe", "mongo_ping"),
+    store=Store(snapshot=lazy("roles.mongodb.diff", "mongodb_snapshot"), compare=lazy("roles.mongodb.diff", "compare_mongodb"),
+                migrate=lazy(RECONCILER, "migrate_mongodb"), status=lazy(RECONCILER, "mongodb_status"), uri=_uri,
                 reconcile_logins=lazy(RECONCILER, "reconcile_mongodb_logins"), roll_back=lazy(RECONCILER, "mongodb_down")),
     # Schema files parse and every granted role exists (pymongo is not imported at load).
     check_spec=lazy(f"{RECONCILER}.schema_file", "check_schemas"),

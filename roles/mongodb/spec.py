@@ -8,10 +8,8 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, Field, model_validator
 
 from datastack.spec.common import Access, BindAddress, Credential, Port, SecretId, SecretRef, Strict, GENERATE
-from datastack.spec.validators import (
-    MONGO_USER, MONGO_RESERVED_USERS, MongoDatabaseName, MongoRoleName, MongoUserName, ReplicaSetName, Version,
-    check_name, check_port_range,
-)
+from datastack.spec.validators import ReplicaSetName, Version, check_name, check_port_range
+from .names import MONGO_USER, MONGO_RESERVED_USERS, MongoDatabaseName, MongoRoleName, MongoUserName
 
 # Built-in roles by what they allow: readonly users get only read roles, app users no administrative ones.
 MONGO_READ_ROLES = frozenset({"read", "readAnyDatabase", "clusterMonitor"})
@@ -24,7 +22,7 @@ MONGO_ADMIN_ROLES = frozenset({
 
 def _grant_db(value: str) -> str:
     # A grant may name a role of another database, including admin (clusterMonitor, ...), but not 'local'.
-    from datastack.spec.validators import MONGO_DATABASE
+    from roles.mongodb.names import MONGO_DATABASE
 
     if not MONGO_DATABASE.match(value) or value in ("local", "config"):
         raise ValueError("not a database a role can be granted on; fix: name a declared database or admin")
@@ -119,6 +117,9 @@ class MongoSpec(Strict):
     @property
     def ports(self) -> list[int]:
         return [self.port + i for i in range(self.members)]
+
+    def declared_ports(self) -> list[tuple[str, int]]:
+        return [(f"mongodb member {i}", p) for i, p in enumerate(self.ports)]
 
     @property
     def admin_secret_id(self) -> SecretId:

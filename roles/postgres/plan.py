@@ -7,6 +7,8 @@ from datastack.plan.context import PlanContext
 from datastack.plan.model import InitStep, Probe, ServicePlan
 from datastack.spec import EnvironmentSpec
 
+from .programs import BIN_DIR
+
 SERVICE = "postgres"
 # Official image for container engines; pinned so a rebuild is reproducible.
 POSTGRES_IMAGE = "postgres:{version}-bookworm"
@@ -28,7 +30,7 @@ def plan_postgres(spec: EnvironmentSpec, ctx: PlanContext) -> list[ServicePlan]:
     )
     if layout.target == "container":
         return [_container(spec, ctx, [conf_file, hba], str(data))]
-    binary = f"{ctx.toolchain.postgres_bin}/" if ctx.toolchain.postgres_bin else ""
+    binary = f"{ctx.toolchain.program(BIN_DIR)}/" if ctx.toolchain.program(BIN_DIR) else ""
     pwfile = str(layout.conf_dir(SERVICE) / "initdb.pw")  # root-owned directory: written with mkstemp, then removed
     return [
         ServicePlan(

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from datastack.services import Service, Store, lazy
 
+from .addresses import postgres_address
+from .container import BASE_PACKAGES, CONTAINER, IMAGE_RECIPES
+from .escaping import TEMPLATE_FILTERS
+from .programs import INSTALL_HINTS, find_postgres_programs
 from .plan import plan_postgres
 
 RECONCILER = "roles.postgres.reconcile"
 
 
 def _uri(spec, endpoints, secrets, user):
-    from datastack.credentials import postgres_login, postgres_uri
+    from roles.postgres.login import postgres_login, postgres_uri
 
     return postgres_uri(endpoints, postgres_login(spec, secrets, user))
 
@@ -27,8 +31,21 @@ def _check_spec(spec, path) -> None:
 
 SERVICE = Service(
     name="postgres",
+    address=postgres_address,
+    find_programs=find_postgres_programs,
+    install_hints=INSTALL_HINTS,
+    system_user="postgres",
+    referenced_paths=lambda spec: [(f"services.postgres.databases.{d}.alembic", db.alembic, "directory")
+                                   for d, db in spec.services.postgres.databases.items()],
+    container=CONTAINER,
+    design=lazy("roles.postgres.design", "postgres_design"),
+    template_filters=TEMPLATE_FILTERS,
+    image_recipes=IMAGE_RECIPES,
+    base_packages=BASE_PACKAGES,
     plan=plan_postgres,
-    store=Store(migrate=lazy(RECONCILER, "migrate_postgres"), status=lazy(RECONCILER, "postgres_status"), uri=_uri,
+    ready=lazy("roles.postgres.probe", "postgres_ready"),
+    store=Store(snapshot=lazy("roles.postgres.diff", "postgres_snapshot"), compare=lazy("roles.postgres.diff", "compare_postgres"),
+                migrate=lazy(RECONCILER, "migrate_postgres"), status=lazy(RECONCILER, "postgres_status"), uri=_uri,
                 reconcile_logins=lazy(RECONCILER, "reconcile_postgres_logins")),
     check_spec=_check_spec,
 )

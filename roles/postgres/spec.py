@@ -8,9 +8,10 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, Field, model_validator
 
 from datastack.spec.common import Access, BindAddress, Credential, Port, SecretId, SecretRef, Strict, GENERATE
-from datastack.spec.validators import (
+from datastack.spec.validators import Version, check_name
+from .names import (
     POSTGRES_NAME, POSTGRES_RESERVED_ROLES, PostgresDatabaseName, PostgresExtensionName, PostgresRoleName,
-    PostgresSchemaName, Version, check_name, check_postgres_settings,
+    PostgresSchemaName, check_postgres_settings,
 )
 
 

@@ -51,7 +51,7 @@ def plan_redis(spec: EnvironmentSpec, ctx: PlanContext) -> list[ServicePlan]:
     )
     if layout.target == "container":
         return [_container(spec, [conf, acl], str(layout.data_dir(SERVICE)))]
-    binary = ctx.toolchain.redis_server or "redis-server"
+    binary = ctx.toolchain.program("redis-server") or "redis-server"
     return [
         ServicePlan(
             name=SERVICE,

@@ -9,7 +9,8 @@ from pydantic import Field, field_validator, model_validator
 
 from datastack.spec.common import Access, BindAddress, Credential, Port, SecretId, SecretRef, Strict, GENERATE
 from .spec_acl import command_rule_problem, pattern_problem, readonly_rule_problem
-from datastack.spec.validators import REDIS_RESERVED_USERS, REDIS_USER, RedisUserName, Version, check_name
+from datastack.spec.validators import Version, check_name
+from .names import REDIS_RESERVED_USERS, REDIS_USER, RedisUserName
 
 MAXMEMORY_POLICIES = (
     "noeviction", "allkeys-lru", "allkeys-lfu", "allkeys-random",

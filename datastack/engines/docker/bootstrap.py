@@ -1,8 +1,8 @@
 """A freshly created container's first start: its service's one-shot job, when its plan has first-start steps.
 
-Most images make their first administrator themselves (POSTGRES_PASSWORD_FILE, MONGO_INITDB_ROOT_*, the ACL
-file), so their plans carry no steps; a real mongod replica set is initiated by a job container inside the first
-member's network namespace, where the localhost exception applies (the same job the Pulumi program declares).
+Most images make their first administrator themselves (from a password file or the first config file), so their
+plans carry no steps; a service whose first start must happen from inside (a replica set initiated under the
+localhost exception) brings its `Service.first_start_job`, the same job the Pulumi program declares.
 Every other login is the store reconciler's, run by the engine afterwards.
 """
 

@@ -132,20 +132,17 @@ class DockerEngine(Engine):
 
     def _endpoints(self, endpoints: Endpoints) -> Endpoints:
         """Published loopback ports for clients on this machine; testinfra reaches each server by docker://."""
-        by_role = {d.role: d for d in self.definitions}
-        names = {d.service: d.name for d in self.definitions}
-        if endpoints.mongodb and "mongodb" in by_role:
-            endpoints.mongodb.testinfra_host = f"docker://{by_role['mongodb'].name}"
-            if endpoints.mongodb.replica_set:
-                # Members announce their network names, which this machine cannot resolve: talk to the first directly.
-                endpoints.mongodb.hosts, endpoints.mongodb.replica_set = endpoints.mongodb.hosts[:1], None
-        for role, endpoint in (("postgres", endpoints.postgres), ("redis", endpoints.redis),
-                               ("mongo_express", endpoints.mongo_express)):
-            if endpoint is not None and role in by_role:
-                endpoint.testinfra_host = f"docker://{by_role[role].name}"
-        for app_name, endpoint in endpoints.apps.items():
-            if f"app-{app_name}" in names:
-                endpoint.testinfra_host = f"docker://{names[f'app-{app_name}']}"
+        from ...services import declared_services
+
+        by_role = {d.role: d.name for d in self.definitions}
+        by_service = {d.service: d.name for d in self.definitions}
+        for service in declared_services(self.spec):
+            if service.in_containers is not None:
+                service.in_containers(endpoints, by_role, by_service)
+                continue
+            endpoint = getattr(endpoints, service.name, None)  # one server: its endpoint is named like the service
+            if endpoint is not None and service.name in by_role:
+                endpoint.testinfra_host = f"docker://{by_role[service.name]}"
         return endpoints
 
     # ---- down / status -----------------------------------------------------------------------

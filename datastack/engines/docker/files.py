@@ -1,7 +1,7 @@
 """Config files into a created (not yet started) container: one tar, owner and mode set per file.
 
 Why a tar through `put_archive` and not a bind mount: the owner must be the server's uid inside the
-image (a mongod keyFile 0400 owned by mongodb), which a host directory cannot promise, and it works the
+image (a key file 0400 owned by the service's user), which a host directory cannot promise, and it works the
 same against a remote Docker host.
 """
 

@@ -19,13 +19,14 @@ from pathlib import Path
 from ..base import Engine, ServiceState
 from ...endpoints import Endpoints
 from ...errors import DatastackError, RuntimeFailure, UserError
+from ...paths import state_root
 from ...plan.model import Plan, RenderedFile, ServicePlan
 from ...probes import tcp_open, wait_until_ready
 from ...services import service_named
 from ...spec import EnvironmentSpec
 from ...state_dir import check_purgeable
 from .process import Record, is_alive, proc_exe, proc_stat, run_as_kwargs, start_process, stop_process, tail
-from .runtime import check_binaries, check_state_dir_reachable, ensure_runtime, ensure_service_users
+from .runtime import check_binaries, check_state_dir_reachable, ensure_runtime, ensure_service_users, runtime_python
 from .safe_fs import ensure_dir, own_tree, write_atomic
 
 # Who owns what under <state>/<service>/: root keeps the directory itself, conf/ (group-readable by the
@@ -73,9 +74,9 @@ class LocalEngine(Engine):
     def up(self, endpoints: Endpoints) -> dict[str, str]:
         """Bring every service to its planned state; returns {service: unchanged|started|restarted}."""
         check_state_dir_reachable(self.state_dir)
-        python_services = [s for s in self.plan.services if s.implementation in ("secantus", "reference-app")]
-        if python_services:
-            ensure_runtime(python_services[0].command[0], self.say)
+        python = runtime_python(state_root())
+        if any(s.command[:1] == [python] for s in self.plan.services):  # Python services run by the runtime venv
+            ensure_runtime(python, self.say)
         check_binaries(self.plan)
         self._check_ports()
         ensure_service_users(self.plan, self.say)
@@ -261,7 +262,7 @@ def write_rendered(f: RenderedFile, uid: int | None = None, gid: int | None = No
     """Write a rendered file into conf/ (root-owned) when its content, mode or owner differs.
 
     Plain files stay root's (group the service's, so it reads them); a secret is owned by the service
-    user and readable by nobody else (mongod refuses a keyFile any group may read)."""
+    user and readable by nobody else (some servers refuse a key file any group may read)."""
     path = Path(f.path)
     mode = f.mode if not f.secret else min(f.mode, 0o600)
     owner = (uid if f.secret else 0) if uid is not None else None

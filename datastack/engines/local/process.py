@@ -48,7 +48,7 @@ class Record:
 
 def is_alive(record: Record | None, plan: ServicePlan | None = None, uid: int | None = None) -> bool:
     """Alive and still our process: a recycled pid has another start time (servers retitle
-    themselves, e.g. redis, so the command line cannot be trusted for this); before any signal, the
+    themselves, so the command line cannot be trusted for this); before any signal, the
     process must also run as the service's user and one of the service's programs."""
     if record is None or record.pid <= 1:
         return False
@@ -143,8 +143,8 @@ def start_process(plan: ServicePlan, command: list[str], log_file: Path, *, drop
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,  # survives the CLI; its own process group for a clean stop
-            # Files a server writes itself stay private: Redis' ACL SAVE rewrites the ACL file (password digests)
-            # with the process umask, which would otherwise leave it 0644.
+            # Files a server writes itself stay private: a server that rewrites its own user file (password digests)
+            # does so with the process umask, which would otherwise leave it 0644.
             umask=0o077,
             **kwargs,
         )

@@ -18,11 +18,17 @@ from pathlib import Path
 
 from ...errors import UserError
 from ...plan.model import Plan
-from ...plan.toolchain import PACKAGES
+from ...plan.toolchain import install_hint
 from ...programs import system_program
 
-RUNTIME_REQUIREMENTS = ["SecantusDB==0.7.0b3", "pymongo>=4.6", "psycopg[binary]>=3.1", "redis>=5"]
 SYSTEM_PYTHON = "/usr/bin/python3"
+
+
+def runtime_requirements() -> list[str]:
+    """What every registered service's Python processes need, in registry order, each once."""
+    from ...services import registered_services
+
+    return list(dict.fromkeys(r for s in registered_services() for r in s.runtime_requirements))
 
 
 def world_reachable(path: Path) -> Path | None:
@@ -39,7 +45,7 @@ def runtime_python(state_root: Path) -> str:
     """The interpreter Python services should use on this machine."""
     if os.geteuid() != 0 or world_reachable(Path(sys.executable)) is None:
         return sys.executable
-    digest = hashlib.sha256("\n".join(RUNTIME_REQUIREMENTS).encode()).hexdigest()[:12]
+    digest = hashlib.sha256("\n".join(runtime_requirements()).encode()).hexdigest()[:12]
     return str(state_root / f".runtime-{digest}" / "bin" / "python")
 
 
@@ -55,7 +61,7 @@ def ensure_runtime(python: str, say) -> None:
     made = subprocess.run([SYSTEM_PYTHON, "-m", "venv", str(tmp)], capture_output=True, text=True)
     if made.returncode != 0:
         raise UserError("cannot create the service runtime venv", fix="apt-get install python3-venv")
-    pip = subprocess.run([str(tmp / "bin" / "pip"), "install", "-q", *RUNTIME_REQUIREMENTS], capture_output=True, text=True)
+    pip = subprocess.run([str(tmp / "bin" / "pip"), "install", "-q", *runtime_requirements()], capture_output=True, text=True)
     if pip.returncode != 0:
         raise UserError(f"pip could not install the service runtime: {pip.stderr.strip().splitlines()[-1:]}", fix="check PyPI access")
     tmp.rename(venv)  # renamed only when complete, so a killed build is redone, never half-used
@@ -66,17 +72,17 @@ def check_binaries(plan: Plan) -> None:
         exe = svc.command[0] if svc.command else None
         if exe and not (Path(exe).is_absolute() and Path(exe).exists()):  # plans name programs by path
             name = Path(exe).name
-            raise UserError(f"{svc.name}: {name} not found", fix=f"install it: apt-get install {PACKAGES.get(name, name)}")
-        if svc.implementation == "secantus" and svc.command[0] == sys.executable:
+            raise UserError(f"{svc.name}: {name} not found", fix=install_hint(name))
+        if svc.command[1:2] == ["-m"] and exe == sys.executable:  # a Python module run by this interpreter
             import importlib.util
 
-            if importlib.util.find_spec("secantus") is None:
-                raise UserError("mongodb: mongod is not on PATH and the SecantusDB stand-in is not installed",
-                                fix=f"install mongod, or {PACKAGES['secantus']}")
+            module = svc.command[2]
+            if importlib.util.find_spec(module) is None:
+                raise UserError(f"{svc.name}: the Python module {module} is not installed", fix=install_hint(module))
         if svc.init:
-            initdb = svc.init.command[0]
-            if not (Path(initdb).is_absolute() and Path(initdb).exists()):
-                raise UserError(f"{svc.name}: initdb not found", fix="install it: apt-get install postgresql")
+            init = svc.init.command[0]
+            if not (Path(init).is_absolute() and Path(init).exists()):
+                raise UserError(f"{svc.name}: {Path(init).name} not found", fix=install_hint(Path(init).name))
 
 
 def ensure_service_users(plan: Plan, say) -> None:

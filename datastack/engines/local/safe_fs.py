@@ -1,8 +1,8 @@
 """File operations for root in directories a service user may write to: never follow their links.
 
 The local engine runs as root; each service runs as its own user and owns its `data/`, `logs/` and
-`socket/` directories. Anything that user can reach (PostgreSQL `COPY ... TO PROGRAM`, Redis
-`CONFIG SET dir`, a compromised app) may plant a symlink or a hard link there, so root:
+`socket/` directories. Anything that user can reach (a server's own write-a-file or run-a-program
+commands, a compromised client) may plant a symlink or a hard link there, so root:
 - keeps the service directory, `conf/` and `run/` root-owned (group-readable by the service);
 - creates or replaces files with `mkstemp` (O_EXCL, a random name) in the target directory, sets owner
   and mode on the open descriptor, then renames over the name (rename replaces a link, never follows it);

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from datastack.admin_logins import admin_login, remember_admin_password
-from datastack.credentials import mongo_login, mongo_uri
+from roles.mongodb.login import mongo_login, mongo_uri
 from datastack.endpoints import Endpoints
 from datastack.errors import RuntimeFailure, UserError
 from datastack.paths import MIGRATIONS_DIR

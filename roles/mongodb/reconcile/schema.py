@@ -10,7 +10,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from datastack.spec.validators import MONGO_ROLE, check_name, operator_key, plain_id_problem
+from datastack.spec.validators import check_name, operator_key, plain_id_problem
+from roles.mongodb.names import MONGO_ROLE
 from .integrity import CriticalQuery, ReferenceSpec
 from .json_schema import check_json_schema
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from dataclasses import replace
 
 from datastack.admin_logins import admin_login
-from datastack.credentials import postgres_login, postgres_uri
+from roles.postgres.login import postgres_login, postgres_uri
 from datastack.endpoints import Endpoints
 from datastack.errors import RuntimeFailure
 from datastack.spec import EnvironmentSpec

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from datastack.admin_logins import admin_login
-from datastack.credentials import redis_login
+from roles.redis.login import redis_login
 from datastack.endpoints import Endpoints
 from datastack.errors import RuntimeFailure, UserError
 from datastack.spec import EnvironmentSpec

@@ -33,7 +33,7 @@ def standin(tmp_path):
 def test_host_build_starts_and_answers_401_then_200(tmp_path, standin):
     if system_program("node") is None or system_program("npm") is None:
         pytest.skip("node and npm are not installed (apt-get install -y nodejs npm)")
-    from datastack.images.mongo_express_build import (
+    from roles.mongo_express.host_build import (
         ensure_mongo_express_build,
         mongo_express_command,
         mongo_express_env,
@@ -61,7 +61,7 @@ def test_host_build_starts_and_answers_401_then_200(tmp_path, standin):
 
 
 def test_start_script_refuses_to_run_without_basic_auth_credentials(tmp_path):
-    from datastack.images.mongo_express_build import RECIPE_DIR, START_SCRIPT
+    from roles.mongo_express.host_build import RECIPE_DIR, START_SCRIPT
 
     env = {"PATH": os.environ["PATH"], "ME_CONFIG_MONGODB_URL": "mongodb://127.0.0.1:1/"}
     result = subprocess.run(["sh", str(RECIPE_DIR / START_SCRIPT)], env=env, capture_output=True, text=True)

@@ -14,7 +14,11 @@ def check_cache(spec, secrets: dict[str, str]) -> list[str]:
                              password=secrets[cache.user_secret_id(user.name)], decode_responses=True)
         try:
             key = user.keys[0].replace("*", "probe")
-            client.set(key, "1")
+            try:
+                client.set(key, "1")
+            except redis.AuthenticationError:
+                problems.append(f"cache user {user.name} cannot log in with its declared password")
+                continue
             if client.get(key) != "1":
                 problems.append(f"cache user {user.name} cannot read back {key}")
             try:

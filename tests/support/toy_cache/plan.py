@@ -26,7 +26,7 @@ def plan_cache(spec, ctx: PlanContext) -> list[ServicePlan]:
                     save_rules=[], aof=False)
     return [ServicePlan(
         name=NAME, role=NAME, implementation="redis-server",
-        command=[ctx.toolchain.redis_server or "redis-server", conf.path],
+        command=[ctx.toolchain.program("redis-server") or "redis-server", conf.path],
         files=[conf, acl], data_dir=str(layout.data_dir(NAME)), log_file=str(layout.log_file(NAME)),
         bind=cache.bind, ports=[cache.port], run_as=ctx.toolchain.user_for("redis"),
         readiness=Probe(kind="redis", host="127.0.0.1", port=cache.port),

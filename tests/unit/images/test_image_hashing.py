@@ -95,6 +95,6 @@ def test_build_context_tar_is_byte_identical_for_the_same_files(recipe_tree, mon
 
 
 def test_project_recipes_all_exist_and_hash_differently():
-    hashes = {recipe.name: recipe_hash(recipe, "base") for recipe in recipes.RECIPES}
+    hashes = {recipe.name: recipe_hash(recipe, "base") for recipe in recipes.all_recipes()}
     assert set(hashes) == {"postgres", "redis", "app", "mongo-express", "mongodb-standin"}
     assert len(set(hashes.values())) == len(hashes)

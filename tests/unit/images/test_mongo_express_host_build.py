@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from datastack.errors import UserError
-from datastack.images import mongo_express_build as meb
+from roles.mongo_express import host_build as meb
 
 
 def test_cached_build_is_returned_without_running_npm(tmp_path, monkeypatch):

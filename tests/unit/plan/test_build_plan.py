@@ -24,12 +24,10 @@ def secrets_for(spec, value="pw"):
     return {key: f"{value}-{key}" for key, _ in spec.secret_refs()}
 
 
-def laptop(**overrides) -> Toolchain:
-    values = dict(python="/usr/bin/python3", secantus=True, postgres_bin="/usr/lib/postgresql/15/bin",
-                  redis_server="/usr/bin/redis-server", service_users={"postgres": "postgres", "redis": "redis",
-                                                                      "mongodb": "mongodb", "app": "datastack"})
-    values.update(overrides)
-    return Toolchain(**values)
+def laptop(**programs) -> Toolchain:
+    found = {"postgres-bin": "/usr/lib/postgresql/15/bin", "redis-server": "/usr/bin/redis-server", **programs}
+    return Toolchain(python="/usr/bin/python3", programs=found,
+                     service_users={"postgres": "postgres", "redis": "redis", "mongodb": "mongodb", "app": "datastack"})
 
 
 def test_without_mongod_the_standin_runs_and_the_plan_says_so(spec):

@@ -21,7 +21,7 @@ import yaml
 
 from datastack.errors import UserError
 from datastack.paths import TEMPLATES_DIR
-from datastack.plan.escaping import FILTERS
+from datastack.plan.escaping import all_filters
 from datastack.plan.render import render_template
 from datastack.programs import system_program
 from tests.support.environments import free_port_block, reachable_tmpdir
@@ -42,7 +42,7 @@ def test_every_expression_in_every_template_ends_in_an_escaping_filter():
             if LITERAL_CHOICE.match(expr):
                 continue
             last = expr.rsplit("|", 1)
-            assert len(last) == 2 and last[1].strip() in FILTERS, f"{template.name}: {{{{ {expr} }}}} has no escaping filter"
+            assert len(last) == 2 and last[1].strip() in all_filters(), f"{template.name}: {{{{ {expr} }}}} has no escaping filter"
 
 
 @pytest.mark.parametrize("value", [v for v in HOSTILE if v])

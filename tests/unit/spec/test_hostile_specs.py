@@ -253,7 +253,7 @@ def test_secret_ids_are_namespaced_so_names_cannot_collide(tmp_path):
 
 def test_an_app_gets_the_user_of_the_database_it_names(tmp_path):
     """Two MongoDB databases may each have a user called 'app'; `uses` picks the named database's."""
-    from datastack.credentials import mongo_login
+    from roles.mongodb.login import mongo_login
     from datastack.spec import load_spec_file
 
     spec = base_spec(tmp_path)

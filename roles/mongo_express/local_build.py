@@ -5,8 +5,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ...paths import state_root
-from ...programs import system_program
+from datastack.paths import state_root
+from datastack.programs import system_program
+
+
+BUILD = "mongo-express"  # the finished host build's directory, as a program of the toolchain
 
 
 def build_cache() -> Path:
@@ -19,7 +22,7 @@ def mongo_express_dir() -> Path | None:
     override = os.environ.get("DATASTACK_MONGO_EXPRESS_DIR")
     if override:
         return Path(override)
-    from ...images.mongo_express_build import START_SCRIPT, build_hash
+    from roles.mongo_express.host_build import START_SCRIPT, build_hash
 
     candidate = build_cache() / f"mongo-express-{build_hash()}"
     return candidate if (candidate / START_SCRIPT).is_file() else None
@@ -32,6 +35,11 @@ def ensure_mongo_express(spec, say) -> None:
         return
     if not (system_program("node") and system_program("npm")):
         return
-    from ...images.mongo_express_build import ensure_mongo_express_build
+    from roles.mongo_express.host_build import ensure_mongo_express_build
 
     ensure_mongo_express_build(build_cache(), progress=say)
+
+
+def find_mongo_express_programs(spec) -> dict[str, str | None]:
+    build = mongo_express_dir()
+    return {"node": system_program("node"), BUILD: str(build) if build and build.exists() else None}

@@ -1,0 +1,59 @@
+"""The application containers in an environment spec, and the least-privileged logins each one uses."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from datastack.spec.common import BindAddress, Identifier, Port, Strict
+from datastack.spec.validators import ImageReference
+from roles.mongodb.names import MongoDatabaseName, MongoUserName
+from roles.postgres.names import PostgresDatabaseName, PostgresRoleName
+from roles.redis.names import RedisUserName
+
+
+class AppUses(Strict):
+    """Which least-privileged credentials the app receives for each store."""
+
+    mongodb: tuple[MongoDatabaseName, MongoUserName] | None = Field(default=None, description="[database, user]")
+    postgres: tuple[PostgresDatabaseName, PostgresRoleName] | None = Field(default=None, description="[database, user]")
+    redis: RedisUserName | None = Field(default=None, description="ACL user")
+
+
+class AppSpec(Strict):
+    name: Identifier
+    kind: Literal["reference", "image"] = Field(
+        default="reference", description="'reference' runs the bundled app/; 'image' runs a container image"
+    )
+    image: ImageReference | None = None
+    port: Port
+    bind: BindAddress = "127.0.0.1"
+    uses: AppUses = AppUses()
+
+    @model_validator(mode="after")
+    def _image_matches_kind(self):
+        if self.kind == "image" and not self.image:
+            raise ValueError(f"app {self.name} is kind: image but names no image; fix: add image: <reference>")
+        if self.kind == "reference" and self.image:
+            raise ValueError(f"app {self.name} is kind: reference but names an image; fix: set kind: image or drop image")
+        return self
+
+    def declared_ports(self) -> list[tuple[str, int]]:
+        return [(f"app {self.name}", self.port)]
+
+    def check_against(self, spec) -> None:
+        """Every login it uses is declared (a database and a user in it, or an ACL user)."""
+        s = spec.services
+        for store, section, use in [("mongodb", s.mongodb, self.uses.mongodb), ("postgres", s.postgres, self.uses.postgres)]:
+            if use is None:
+                continue
+            if section is None:
+                raise ValueError(f"app {self.name} uses {store} but no {store} service is declared; fix: declare services.{store}")
+            database, user = use
+            if database not in section.databases or user not in {u.name for u in section.databases[database].users}:
+                raise ValueError(f"app {self.name}: {store} user {user!r} is not declared in database {database!r}; "
+                                 "fix: declare the user or correct apps.uses")
+        if self.uses.redis is not None:
+            if s.redis is None or self.uses.redis not in {u.name for u in s.redis.users}:
+                raise ValueError(f"app {self.name}: redis user {self.uses.redis!r} is not declared; fix: add it to services.redis.users")

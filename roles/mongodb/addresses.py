@@ -1,0 +1,33 @@
+"""Where MongoDB answers: every member's host:port and the set name, or one node (stand-in, standalone)."""
+
+from __future__ import annotations
+
+from datastack.endpoints import Endpoints, MongoEndpoint
+from datastack.plan.addresses import AddressScope
+from datastack.spec import EnvironmentSpec
+
+from .container import INNER_PORT, mongo_member_names, mongo_uses_standin
+
+
+def mongodb_address(spec: EnvironmentSpec, endpoints: Endpoints, scope: AddressScope) -> None:
+    mongo = spec.services.mongodb
+    if scope.inside:
+        standin = mongo_uses_standin(spec)
+        names = mongo_member_names(spec, standin)
+        single = len(names) == 1 and mongo.topology == "standalone" or standin
+        endpoints.mongodb = MongoEndpoint(hosts=[f"{n}:{INNER_PORT}" for n in names],
+                                          replica_set=None if single else mongo.replica_set_name)
+        return
+    single = scope.stand_in or mongo.topology == "standalone"
+    ports = mongo.ports[:1] if scope.stand_in else mongo.ports
+    endpoints.mongodb = MongoEndpoint(hosts=[f"{scope.host}:{p}" for p in ports],
+                                      replica_set=None if single else mongo.replica_set_name, stand_in=scope.stand_in)
+
+
+def mongodb_in_containers(endpoints: Endpoints, by_role: dict[str, str], by_service: dict[str, str]) -> None:
+    if endpoints.mongodb is None or "mongodb" not in by_role:
+        return
+    endpoints.mongodb.testinfra_host = f"docker://{by_role['mongodb']}"
+    if endpoints.mongodb.replica_set:
+        # Members announce their network names, which this machine cannot resolve: talk to the first directly.
+        endpoints.mongodb.hosts, endpoints.mongodb.replica_set = endpoints.mongodb.hosts[:1], None

@@ -1,0 +1,17 @@
+"""Where PostgreSQL answers: one host and port."""
+
+from __future__ import annotations
+
+from datastack.endpoints import Endpoints, PostgresEndpoint
+from datastack.plan.addresses import AddressScope
+from datastack.plan.containers import dns_alias
+from datastack.spec import EnvironmentSpec
+
+from .container import INNER_PORT
+
+
+def postgres_address(spec: EnvironmentSpec, endpoints: Endpoints, scope: AddressScope) -> None:
+    if scope.inside:
+        endpoints.postgres = PostgresEndpoint(host=dns_alias("postgres"), port=INNER_PORT)
+    else:
+        endpoints.postgres = PostgresEndpoint(host=scope.host, port=spec.services.postgres.port)
