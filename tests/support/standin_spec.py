@@ -1,4 +1,5 @@
-"""A spec file for the real CLI against a server a test started itself (no `up`): secrets by ${env:...}."""
+"""A spec file for the real CLI against a server a test started itself: secrets by ${env:...}, and the
+endpoints record `up` would have left, so commands take the same path as after a real `up`."""
 
 from __future__ import annotations
 
@@ -21,4 +22,8 @@ def mongodb_spec_file(directory: Path, port: int, database: str, schema: Path, *
     }
     path = directory / "ci.yaml"
     path.write_text(yaml.safe_dump(spec, sort_keys=False))
+    from datastack.endpoints import Endpoints, MongoEndpoint
+
+    Endpoints(environment="ci", engine="local", mongodb=MongoEndpoint(hosts=[f"127.0.0.1:{port}"], stand_in=True)
+              ).save(directory / "state" / "endpoints.json")
     return path
