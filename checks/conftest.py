@@ -93,6 +93,8 @@ def hosts(target):
     """testinfra hosts by URL (local:// or docker://NAME), made once each."""
     import testinfra
 
+    from checks.lib.processes import forget_snapshots
+
     cache: dict[str, object] = {}
 
     def get(url: str):
@@ -104,6 +106,7 @@ def hosts(target):
                 cache[url] = docker_host(url, require_docker_cli())
             else:
                 cache[url] = testinfra.get_host(url)
+            forget_snapshots(cache[url])  # testinfra reuses host objects across runs in one process
         return cache[url]
 
     return get

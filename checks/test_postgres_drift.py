@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from checks.lib.postgres import alembic_revision, reader_login
+from checks.lib.postgres import alembic_head, alembic_revision, reader_login
 
 
 @pytest.fixture(scope="module")
@@ -50,11 +50,8 @@ def test_alembic_at_head(target, connections, pg, postgres_database):
     name, db = postgres_database
     if db.alembic is None:
         pytest.skip(f"{name}: no Alembic directory declared (services.postgres.databases.{name}.alembic), no tables to compare")
-    from roles.postgres.reconcile.alembic_runner import script_directory
-    from datastack.paths import PROJECT_ROOT
-
     _, _, settings = _migrator()
-    head = script_directory(PROJECT_ROOT / db.alembic).get_current_head()
+    head = alembic_head(db.alembic)
     conn = connections.postgres(reader_login(target, name), name)
     current = alembic_revision(conn, db.schema_name, settings.load_alembic_settings().version_table)
     assert current == head, (f"postgres {name}: Alembic revision {current or 'none (never migrated)'} != head {head} "

@@ -21,7 +21,8 @@ test_postgres_runs_as_its_own_user, test_postgres_listens_only_on_declared_ports
 
 def test_postgres_accepts_connections(target, postgres, connections):
     login, db = any_reader(target)
-    assert connections.postgres(login, db).execute("SELECT 1").fetchone() == (1,)
+    answer = connections.postgres(login, db).execute("SELECT 1").fetchone()
+    assert answer == (1,), f"postgres answered SELECT 1 with {answer!r} as {login.user}"
 
 
 def test_postgres_is_primary(target, postgres, connections):

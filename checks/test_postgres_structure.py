@@ -9,7 +9,7 @@ import pytest
 from roles.postgres.reconcile.catalog_snapshot import catalog_snapshot
 from checks.lib.pg_reference import declared_structure
 from checks.lib.pg_structure import structure_differences, structure_fix
-from checks.lib.postgres import alembic_revision, reader_login
+from checks.lib.postgres import alembic_head, alembic_revision, reader_login
 from datastack.paths import display
 
 
@@ -41,10 +41,7 @@ def _compare(kind, target, connections, database, ledger):
 
 def _live(conn, schema, alembic_dir, ledger) -> dict:
     """The live snapshot, and whether the database is at its head (which decides what fixes a difference)."""
-    from roles.postgres.reconcile.alembic_runner import script_directory
-    from datastack.paths import PROJECT_ROOT
-
-    head = script_directory(PROJECT_ROOT / alembic_dir).get_current_head()
+    head = alembic_head(alembic_dir)
     return {"snapshot": catalog_snapshot(conn, schema, ledger), "at_head": alembic_revision(conn, schema, ledger) == head}
 
 

@@ -20,4 +20,5 @@ test_redis_runs_as_its_own_user, test_redis_listens_only_on_declared_ports, test
 
 
 def test_redis_ping(target, redis_ep, connections):
-    assert connections.redis(reader_login(target)).ping() is True
+    answer = connections.redis(reader_login(target)).ping()
+    assert answer is True, f"redis answered PING with {answer!r}"

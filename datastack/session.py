@@ -5,15 +5,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .endpoints import Endpoints
 from .paths import display, state_root
-from .plan import Plan, build_plan, state_dir_for
+from .plan import build_plan, state_dir_for
 from .plan.addresses import planned_endpoints
 from .plan.toolchain import Toolchain, detect_toolchain
 from .services import runs_stand_in
 from .spec import EnvironmentSpec, SecretStore, load_environment
 from .spec.secrets import masked
+
+if TYPE_CHECKING:
+    from .plan import Plan
 
 
 @dataclass
@@ -40,10 +44,10 @@ class Session:
     def secrets(self, *, generate: bool = False, only: set[str] | None = None) -> dict[str, str]:
         return SecretStore(self.spec, self.state_dir, display(self.spec_path)).resolve_all(generate=generate, only=only)
 
-    def plan(self, secrets: dict[str, str], target: str = "local") -> Plan:
+    def plan(self, secrets: dict[str, str], target: str = "local") -> "Plan":
         return build_plan(self.spec, self.toolchain, secrets, self.state_dir, target=target)
 
-    def display_plan(self, target: str = "local") -> Plan:
+    def display_plan(self, target: str = "local") -> "Plan":
         return self.plan(masked(dict(self.spec.secret_refs())), target)
 
     def secrets_or_masked(self) -> dict[str, str]:

@@ -80,6 +80,9 @@ class Connections:
         from pymongo import MongoClient
         from pymongo.errors import ConnectionFailure, OperationFailure
 
+        from roles.mongodb.exit_wait import skip_exit_join_when_all_closed
+
+        skip_exit_join_when_all_closed()
         ms = int(self.timeout_s * 1000)
         client = MongoClient(mongo_uri(self.target.endpoints, login, timeout_ms=ms), connectTimeoutMS=ms,
                              socketTimeoutMS=ms * 3, appname="datastack-check")

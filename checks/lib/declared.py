@@ -1,7 +1,7 @@
 """The declared state the checks iterate over, read through the migrators' own loaders.
 
 `PARAMETERS` maps a test argument name to the list of (id, value) it is parametrized with, so each
-declared collection, index, user or database is one check with a readable id.
+declared collection (with its indexes), user or database is one check with a readable id.
 """
 
 from __future__ import annotations
@@ -28,14 +28,6 @@ def _mongo_collections(target: Target) -> list[tuple[str, Any]]:
         return []
     return [(f"{db}.{name}", (db, name, spec))
             for db, schema in mongo_schemas(target).items() for name, spec in schema.collections.items()]
-
-
-def _mongo_indexes(target: Target) -> list[tuple[str, Any]]:
-    if target.spec.services.mongodb is None:
-        return []
-    return [(f"{db}.{coll}.{ix.name}", (db, coll, ix))
-            for db, schema in mongo_schemas(target).items()
-            for coll, spec in schema.collections.items() for ix in spec.indexes]
 
 
 def _mongo_users(target: Target) -> list[tuple[str, Any]]:
@@ -65,7 +57,6 @@ def _apps(target: Target) -> list[tuple[str, Any]]:
 PARAMETERS: dict[str, Callable[[Target], list[tuple[str, Any]]]] = {
     "mongo_database": _mongo_databases,
     "mongo_collection": _mongo_collections,
-    "mongo_index": _mongo_indexes,
     "mongo_user": _mongo_users,
     "postgres_database": _postgres_databases,
     "postgres_user": _postgres_users,

@@ -40,6 +40,14 @@ def tables(conn, schema: str) -> list[str]:
     return [r[0] for r in rows]
 
 
+def alembic_head(alembic_dir) -> str:
+    """The scripts' head, cached by their content (the spec load guarantees exactly one): no Alembic import."""
+    from datastack.paths import PROJECT_ROOT
+    from roles.postgres.reconcile.script_heads import alembic_heads, cached_heads
+
+    return ",".join(cached_heads(PROJECT_ROOT / alembic_dir, alembic_heads))
+
+
 def alembic_revision(conn, schema: str, ledger: str) -> str | None:
     """The database's Alembic revision(s), comma-joined; None when it was never migrated."""
     from psycopg import sql

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from ..spec import EnvironmentSpec
-from .context import Layout, PlanContext
-from .model import Plan
-from .toolchain import Toolchain
+
+if TYPE_CHECKING:
+    from .model import Plan
+    from .toolchain import Toolchain
 
 
 def build_plan(
@@ -19,6 +20,8 @@ def build_plan(
     target: Literal["local", "container"] = "local",
 ) -> Plan:
     from ..services import declared_services  # the registry imports the roles, which import this package
+    from .context import Layout, PlanContext  # Jinja2: only where a plan is built
+    from .model import Plan
 
     ctx = PlanContext(layout=Layout(target=target, root=state_dir), toolchain=toolchain, secrets=secrets, spec=spec)
     for service in declared_services(spec):

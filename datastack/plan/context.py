@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Literal
 
 from . import containers
 from .model import RenderedFile, ServicePlan
-from .render import render_template
 from .toolchain import Toolchain
 
 
@@ -74,6 +73,8 @@ class PlanContext:
     def file(self, service: str, name: str, template: str, *, mode: int = 0o644, secret: bool = False,
              first_start_only: bool = False, directory: Path | None = None, **values) -> RenderedFile:
         path = (directory or self.layout.conf_dir(service)) / name
+        from .render import render_template  # Jinja2 only when a file is rendered
+
         content = render_template(template, service=service, **values)
         return RenderedFile(path=str(path), template=template, content=content, mode=0o600 if secret and mode == 0o644 else mode,
                             secret=secret, first_start_only=first_start_only)

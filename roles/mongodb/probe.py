@@ -10,6 +10,9 @@ def mongo_ping(probe: Probe, user: str | None = None, secret: str | None = None)
     import pymongo
     from pymongo.errors import PyMongoError
 
+    from .exit_wait import skip_exit_join_when_all_closed
+
+    skip_exit_join_when_all_closed()
     client = pymongo.MongoClient(host=probe.host, port=probe.port, directConnection=True,
                                  serverSelectionTimeoutMS=1000, connectTimeoutMS=1000)
     try:

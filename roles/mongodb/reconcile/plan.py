@@ -216,16 +216,23 @@ def _plan_users(plan: Plan, database: str, users: list[DeclaredUser], live: Live
 
 
 def _plan_seeds(plan: Plan, schema: DatabaseSchema, live: LiveState) -> None:
+    """One step per seeded collection, written as one bulk write: requests do not grow with documents."""
     for collection, docs in schema.seeds.items():
         have = live.seeds.get(collection, {})
+        todo: list[tuple[str, str, dict, list[str]]] = []
         for doc in docs:
             managed = schema.managed_fields(collection, doc)
             current = have.get(doc["_id"])
             if current is None:
-                action, detail = "insert_seed", f"_id {doc['_id']!r}"
-            else:
-                stale = sorted(k for k in managed if current.get(k) != plain(doc[k]))
-                if not stale:
-                    continue
-                action, detail = "update_seed", f"_id {doc['_id']!r}: {', '.join(stale)}"
-            plan.add(collection, action, detail, lambda w, n=collection, d=doc, m=managed: w.upsert_seed(n, d, m))
+                todo.append(("insert_seed", f"_id {doc['_id']!r}", doc, managed))
+                continue
+            stale = sorted(k for k in managed if current.get(k) != plain(doc[k]))
+            if stale:
+                todo.append(("update_seed", f"_id {doc['_id']!r}: {', '.join(stale)}", doc, managed))
+        if not todo:
+            continue
+        actions = {action for action, *_ in todo}
+        action = actions.pop() if len(actions) == 1 else "upsert_seed"
+        batch = [(doc, managed) for *_, doc, managed in todo]
+        plan.add(collection, action, "; ".join(detail for _, detail, *_ in todo),
+                 lambda w, n=collection, b=batch: w.upsert_seeds(n, b))

@@ -66,6 +66,9 @@ def connect(spec: EnvironmentSpec, endpoints: Endpoints, secrets: dict[str, str]
     from pymongo import MongoClient
     from pymongo.errors import ConnectionFailure, OperationFailure
 
+    from ..exit_wait import skip_exit_join_when_all_closed
+
+    skip_exit_join_when_all_closed()
     if endpoints.mongodb is None:
         raise UserError("the endpoints name no MongoDB", fix=f"run 'datastack up --env {spec.name}' first")
     mongo = spec.services.mongodb

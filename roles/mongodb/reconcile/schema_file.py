@@ -11,6 +11,7 @@ from datastack.errors import UserError
 from datastack.paths import PROJECT_ROOT, display
 from datastack.spec import EnvironmentSpec
 from datastack.spec.load import load_yaml_model
+from . import schema_cache
 from .integrity import integrity_problems
 from .schema import DatabaseSchema
 
@@ -26,9 +27,29 @@ def schema_path(ref: Path) -> Path:
     return ref if ref.is_absolute() else PROJECT_ROOT / ref
 
 
+# One parse per file per process: spec load, migrate and each check module all ask for the same schema.
+# Keyed by the file's identity and mtime, so an edited file is read again; the models are frozen.
+_parsed: dict[tuple, DatabaseSchema] = {}
+
+
 def load_database_schema(path: Path) -> DatabaseSchema:
     """Parse one schema file; any problem is one line naming the file and the path inside it."""
-    return load_yaml_model(path, DatabaseSchema, kind="schema", start_hint="start it with 'collections:'", empty_ok=True)
+    try:
+        stat = Path(path).stat()
+        key = (str(path), stat.st_ino, stat.st_size, stat.st_mtime_ns)
+    except OSError:
+        key = None  # load_yaml_model says what is wrong with the path
+    if key is not None and key in _parsed:
+        return _parsed[key]
+    digest = schema_cache.content_digest(path)
+    schema = schema_cache.load_cached(digest) if digest else None
+    if schema is None:
+        schema = load_yaml_model(path, DatabaseSchema, kind="schema", start_hint="start it with 'collections:'", empty_ok=True)
+        if digest:
+            schema_cache.save(digest, schema)
+    if key is not None:
+        _parsed[key] = schema
+    return schema
 
 
 def load_schemas(spec: EnvironmentSpec) -> dict[str, DatabaseSchema]:

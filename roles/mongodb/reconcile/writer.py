@@ -92,11 +92,18 @@ class Writer:
         self.admin[FINGERPRINTS].replace_one({"_id": f"{self.database}.{user}"}, record, upsert=True)
 
     # seeds
-    def upsert_seed(self, collection: str, document: dict[str, Any], managed: list[str] | None = None) -> None:
-        managed = [k for k in document if k != "_id"] if managed is None else managed
-        # $set only the managed fields: fields a data migration or an operator set are left alone; the seed's
-        # other fields are initial values, written when the document is created.
-        update = {"$set": {k: document[k] for k in managed},
-                  "$setOnInsert": {k: v for k, v in document.items() if k != "_id" and k not in managed}}
-        update = {op: fields for op, fields in update.items() if fields} or {"$setOnInsert": {"_id": document["_id"]}}
-        self.db[collection].update_one({"_id": document["_id"]}, update, upsert=True)
+    def upsert_seeds(self, collection: str, batch: list[tuple[dict[str, Any], list[str] | None]]) -> None:
+        """Every seed document of one collection in one ordered bulk write."""
+        from pymongo import UpdateOne
+
+        self.db[collection].bulk_write([UpdateOne({"_id": doc["_id"]}, _seed_update(doc, managed), upsert=True)
+                                        for doc, managed in batch], ordered=True)
+
+
+def _seed_update(document: dict[str, Any], managed: list[str] | None) -> dict[str, Any]:
+    managed = [k for k in document if k != "_id"] if managed is None else managed
+    # $set only the managed fields: fields a data migration or an operator set are left alone; the seed's
+    # other fields are initial values, written when the document is created.
+    update = {"$set": {k: document[k] for k in managed},
+              "$setOnInsert": {k: v for k, v in document.items() if k != "_id" and k not in managed}}
+    return {op: fields for op, fields in update.items() if fields} or {"$setOnInsert": {"_id": document["_id"]}}

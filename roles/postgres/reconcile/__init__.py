@@ -18,16 +18,23 @@ __all__ = ["migrate_postgres", "postgres_status", "reconcile_postgres_logins"]
 
 def migrate_postgres(spec: EnvironmentSpec, endpoints: Endpoints, secrets: dict[str, str],
                      options: MigrateOptions) -> list[StoreReport]:
-    import psycopg
-    from sqlalchemy.exc import OperationalError
-
     try:
         return _migrate(spec, endpoints, secrets, options)
-    except (psycopg.OperationalError, OperationalError) as exc:
+    except _dropped_connection_errors() as exc:
         # The server went away mid-run (crash, restart, network): every finished step is committed.
         reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
         raise RuntimeFailure(f"postgres: the server dropped the connection during the migration ({reason})",
                              fix="check it is up ('datastack status') and run migrate again: it resumes where this stopped") from None
+
+
+def _dropped_connection_errors() -> tuple[type[Exception], ...]:
+    """psycopg's, and SQLAlchemy's once Alembic ran (a database at head never imports SQLAlchemy)."""
+    import sys
+
+    import psycopg
+
+    sqlalchemy_exc = sys.modules.get("sqlalchemy.exc")
+    return (psycopg.OperationalError,) + ((sqlalchemy_exc.OperationalError,) if sqlalchemy_exc else ())
 
 
 def _migrate(spec: EnvironmentSpec, endpoints: Endpoints, secrets: dict[str, str],
@@ -39,6 +46,7 @@ def _migrate(spec: EnvironmentSpec, endpoints: Endpoints, secrets: dict[str, str
     from .migration_lock import database_key, migration_lock
     from .privileges import default_privilege_steps, relation_grant_steps, schema_steps
     from .roles import search_path_steps
+    from .script_heads import revision_if_at_head
     from .settings import load_alembic_settings
     from .steps import run_steps
     from datastack.plan import state_dir_for
@@ -70,13 +78,18 @@ def _migrate(spec: EnvironmentSpec, endpoints: Endpoints, secrets: dict[str, str
                      + default_privilege_steps(conn, db_name, db.schema_name, owner, roles))
             run_steps(conn, steps, report, options)
             if db.alembic is not None:
-                engine = engine_for(spec, endpoints, secrets, database=db_name, user=db.owner.name if db.owner else None)
-                try:
-                    with open_sqlalchemy(engine, endpoints, db_name) as alembic_conn:
-                        upgrade_database(alembic_conn, label=db_name, script_dir=PROJECT_ROOT / db.alembic,
-                                         settings=settings, schema=db.schema_name, options=options, report=report)
-                finally:
-                    engine.dispose()
+                script_dir = PROJECT_ROOT / db.alembic
+                head = revision_if_at_head(conn, script_dir, db.schema_name, settings.version_table)
+                if head is not None:  # nothing for Alembic to do: no engine, no Alembic imports
+                    report.revision = {"current": head, "head": head}
+                else:
+                    engine = engine_for(spec, endpoints, secrets, database=db_name, user=db.owner.name if db.owner else None)
+                    try:
+                        with open_sqlalchemy(engine, endpoints, db_name) as alembic_conn:
+                            upgrade_database(alembic_conn, label=db_name, script_dir=script_dir, settings=settings,
+                                             schema=db.schema_name, options=options, report=report)
+                    finally:
+                        engine.dispose()
                 # At head, indexes dropped by hand are recreated from the scripts' own definitions.
                 restore_missing_indexes(conn, spec, endpoints, secrets, state_dir, db_name, settings.version_table,
                                         report, options)

@@ -8,6 +8,8 @@ from datastack.errors import UserError
 from datastack.paths import PROJECT_ROOT, display
 from datastack.spec import EnvironmentSpec
 
+from .script_heads import alembic_heads, cached_heads
+
 
 def check_alembic_scripts(spec: EnvironmentSpec, spec_path: Path) -> None:
     pg = spec.services.postgres
@@ -32,12 +34,17 @@ def check_alembic_scripts(spec: EnvironmentSpec, spec_path: Path) -> None:
 
 
 def _heads(script_dir: Path, field: str, where: str) -> tuple[str, ...]:
-    from alembic.script import ScriptDirectory
-    from alembic.util import CommandError
-
     try:
-        return tuple(ScriptDirectory(str(script_dir)).get_heads())
-    except (CommandError, SyntaxError, ImportError, KeyError) as exc:
+        return cached_heads(script_dir, alembic_heads)
+    except (_alembic_errors(), SyntaxError, ImportError, KeyError) as exc:
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise UserError(f"{field}: cannot read the revisions ({reason})", where=where,
                         fix="fix the revision file it names") from None
+
+
+def _alembic_errors() -> type[Exception]:
+    """Alembic's CommandError once Alembic ran (a cache hit never imports it, and raises none)."""
+    import sys
+
+    util = sys.modules.get("alembic.util")
+    return util.CommandError if util is not None else RuntimeError

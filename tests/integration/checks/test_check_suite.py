@@ -84,6 +84,7 @@ def test_broken_things_are_caught_with_exact_messages(env):
     with pymongo.MongoClient(env.uri("mongodb")) as client:
         db = client["bot_core"]
         db["trades"].drop_index("user_id_1_status_1_created_at_-1")
+        db["trades"].create_index("intruder", name="intruder_1")
         db.command("collMod", "notifications", index={"name": "created_at_1", "expireAfterSeconds": 60})
         db.command("collMod", "users", validator={})
         db.command("createUser", "intruder", pwd="intruder-password-1", roles=["read"])
@@ -104,9 +105,12 @@ def test_broken_things_are_caught_with_exact_messages(env):
         assert found, f"no failed check matching {fragment}: {sorted(failed)}"
         return found[0]
 
-    assert one("test_index_matches_spec[bot_core.trades.user_id_1_status_1_created_at_-1]") == \
-        f"bot_core.trades: index user_id_1_status_1_created_at_-1 missing — {fix}"
-    assert one("test_index_matches_spec[bot_core.notifications.created_at_1]") == \
+    # One check per collection, one line per drifted object in it, then the fixes they need.
+    assert one("test_collection_matches_spec[bot_core.trades]") == (
+        "bot_core.trades: index user_id_1_status_1_created_at_-1 missing\n"
+        "bot_core.trades: index intruder_1 {'intruder': 1} is not declared"
+        f" — {fix}; datastack migrate --env local --prune (or declare it in the schema)")
+    assert one("test_collection_matches_spec[bot_core.notifications]") == \
         f"bot_core.notifications.created_at_1: expireAfterSeconds 60 != declared 2592000 — {fix}"
     assert one("test_collection_matches_spec[bot_core.users]") == \
         f"bot_core.users: validator missing (declared $jsonSchema) — {fix}"
@@ -123,7 +127,7 @@ def test_broken_things_are_caught_with_exact_messages(env):
     assert "redis user monitoring is readonly but may run SET" in one("test_redis_users.py::test_readonly_users_cannot_write")
     # Nothing else broke: each failure is one of the things broken above.
     unrelated = [k for k in failed if not any(s in k for s in (
-        "trades.user_id_1_status_1", "notifications.created_at_1", "users]", "undeclared_users", "bot_core_readonly",
+        "bot_core.trades]", "bot_core.notifications]", "users]", "undeclared_users", "bot_core_readonly",
         "readonly_users_cannot_write", "readonly_roles_cannot_write", "grants_match_spec[algo_trading]", "monitoring",
         "trades_by_user_and_status"))]  # the critical query loses the index dropped above
     assert not unrelated, unrelated

@@ -31,7 +31,8 @@ def local_mongo_env():
 def test_migrate_local_creates_the_bot_core_schema_and_then_has_nothing_to_do(local_mongo_env):
     env = local_mongo_env
     first = json.loads(env.cli("migrate", "--json").stdout)
-    assert first["stores"][0]["database"] == "bot_core" and first["totals"]["applied"] > 60
+    # 24 collections, their index batches, users, seeds (one change per seeded collection) and the migration
+    assert first["stores"][0]["database"] == "bot_core" and first["totals"]["applied"] >= 45
     check = subprocess.run([sys.executable, str(VERIFY), env.uri("mongodb"), "bot_core"], capture_output=True, text=True)
     assert check.returncode == 0, check.stdout
     again = json.loads(env.cli("migrate", "--json").stdout)
