@@ -26,7 +26,7 @@ def counting_host(monkeypatch):
 def test_one_proc_read_per_host(monkeypatch):
     host, calls = counting_host(monkeypatch)
     first = processes.snapshot(host).listeners
-    assert processes.ports_of(host, {l.pid for l in first}) == [l for l in first if l.pid is not None]
+    assert processes.ports_of(host, {l.pid for l in first if l.pid is not None}) == [l for l in first if l.pid is not None]
     assert os.getpid() in processes.process_tree(host, os.getpid())
     processes.process_tree(host, 1)
     assert calls == [processes.SNAPSHOT]
