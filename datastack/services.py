@@ -54,6 +54,9 @@ class Service:
     store: Store | None = None
     spec_key: str | None = None  # its key under `services:` in the spec, when not its name
     spec_model: type | None = None  # a registered (non built-in) service: the pydantic model of its spec section
+    # A store's latency budgets, `checks.budgets.<name>` in the spec (a pydantic model whose fields default to the
+    # budgets in ms); built-in services only, read by its checks/test_<name>_latency.py.
+    latency_budgets: type | None = None
     # Checks at spec load that need more than the model (files it names exist and parse); raises UserError.
     check_spec: Callable[["EnvironmentSpec", "Path"], None] | None = None
     # Runs a ServicePlan's first-start steps (`bootstrap`) against the server at host:port, reached without auth.

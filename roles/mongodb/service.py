@@ -6,6 +6,7 @@ from datastack.programs import system_program
 from datastack.services import Service, Store, lazy
 
 from .addresses import mongodb_address, mongodb_in_containers
+from .checks_spec import MongoBudgets
 from .container import BASE_PACKAGES, CONTAINER, IMAGE_RECIPES
 from .escaping import TEMPLATE_FILTERS
 from .container_job import mongo_first_start_job
@@ -23,6 +24,7 @@ def _uri(spec, endpoints, secrets, user):
 
 SERVICE = Service(
     name="mongodb",
+    latency_budgets=MongoBudgets,
     address=mongodb_address,
     in_containers=mongodb_in_containers,
     find_programs=lambda spec: {"mongod": system_program("mongod")},

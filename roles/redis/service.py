@@ -6,6 +6,7 @@ from datastack.programs import system_program
 from datastack.services import Service, Store, lazy
 
 from .addresses import redis_address
+from .checks_spec import RedisBudgets
 from .container import BASE_PACKAGES, CONTAINER, IMAGE_RECIPES
 from .escaping import TEMPLATE_FILTERS
 from .plan import plan_redis
@@ -22,6 +23,7 @@ def _uri(spec, endpoints, secrets, user):
 # Redis' reconciler is its ACL users and runtime config: after a start the engine runs all of it.
 SERVICE = Service(
     name="redis",
+    latency_budgets=RedisBudgets,
     address=redis_address,
     find_programs=lambda spec: {"redis-server": system_program("redis-server")},
     system_user="redis",
