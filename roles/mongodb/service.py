@@ -12,6 +12,7 @@ from .escaping import TEMPLATE_FILTERS
 from .container_job import mongo_first_start_job
 from .first_start import run_first_start
 from .plan import plan_mongodb
+from .spec import MongoSpec
 
 RECONCILER = "roles.mongodb.reconcile"
 
@@ -24,6 +25,7 @@ def _uri(spec, endpoints, secrets, user):
 
 SERVICE = Service(
     name="mongodb",
+    spec_model=MongoSpec,
     latency_budgets=MongoBudgets,
     address=mongodb_address,
     in_containers=mongodb_in_containers,

@@ -10,6 +10,7 @@ from .container import BASE_PACKAGES, CONTAINER, IMAGE_RECIPES
 from .escaping import TEMPLATE_FILTERS
 from .programs import INSTALL_HINTS, find_postgres_programs
 from .plan import plan_postgres
+from .spec import PostgresSpec
 
 RECONCILER = "roles.postgres.reconcile"
 
@@ -32,6 +33,7 @@ def _check_spec(spec, path) -> None:
 
 SERVICE = Service(
     name="postgres",
+    spec_model=PostgresSpec,
     latency_budgets=PostgresBudgets,
     address=postgres_address,
     find_programs=find_postgres_programs,

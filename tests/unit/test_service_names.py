@@ -36,20 +36,8 @@ ENDPOINTS = "datastack/endpoints.py"
 ALSO_ALLOWED: dict[str, tuple[str]] = {service: (ENDPOINTS,) for service in NAMES}
 
 STILL_TO_MOVE: dict[str, set[str]] = {
-    "mongodb": {
-        "datastack/spec/environment.py",
-    },
-    "postgres": {
-        "datastack/spec/environment.py",
-    },
-    "redis": {
-        "datastack/spec/environment.py",
-    },
-    "mongo_express": {
-        "datastack/spec/environment.py",
-    },
     "app": {
-        "datastack/spec/common.py", "datastack/spec/environment.py",
+        "datastack/spec/common.py",
     },
 }
 
