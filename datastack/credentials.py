@@ -6,11 +6,15 @@ that connect to it agree; this module holds what they share.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from dataclasses import dataclass
 
 from .endpoints import Endpoints
 from .errors import UserError
-from .spec import EnvironmentSpec
+
+if TYPE_CHECKING:
+    from .spec import EnvironmentSpec
 
 
 @dataclass(frozen=True)

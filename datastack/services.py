@@ -53,7 +53,13 @@ class Service:
     plan: Callable[["EnvironmentSpec", "PlanContext"], "list[ServicePlan]"]
     store: Store | None = None
     spec_key: str | None = None  # its key under `services:` in the spec, when not its name
-    spec_model: type | None = None  # a registered (non built-in) service: the pydantic model of its spec section
+    # The pydantic model of its section under `services:`. A built-in service's (registered in roles/registry.py's
+    # list) is a field of the Services model, in registry order; one registered later is validated by it as an extra.
+    spec_model: type | None = None
+    spec_list: bool = False  # its section is a list of such models (default empty), not one (default absent)
+    # A store's latency budgets, `checks.budgets.<name>` in the spec (a pydantic model whose fields default to the
+    # budgets in ms); built-in services only, read by its checks/test_<name>_latency.py.
+    latency_budgets: type | None = None
     # Checks at spec load that need more than the model (files it names exist and parse); raises UserError.
     check_spec: Callable[["EnvironmentSpec", "Path"], None] | None = None
     # Runs a ServicePlan's first-start steps (`bootstrap`) against the server at host:port, reached without auth.

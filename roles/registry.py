@@ -17,6 +17,9 @@ from .postgres.service import SERVICE as POSTGRES
 from .redis.service import SERVICE as REDIS
 
 SERVICES: list[Service] = [MONGODB, POSTGRES, REDIS, MONGO_EXPRESS, APP]
+# The built-in services: the spec models are assembled from these (datastack/spec/environment.py, checks.py) when
+# first imported; a service registered later brings its own spec model, validated as an extra section.
+BUILT_IN: tuple[Service, ...] = tuple(SERVICES)
 
 # Extensions: modules that each define SERVICE, named (comma-separated) in this variable, registered after the
 # built-in services when the registry is first read — so every command (plan, up, migrate, check) sees them.

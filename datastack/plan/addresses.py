@@ -6,10 +6,14 @@ from where it is seen: this machine's published ports, or the environment's priv
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from dataclasses import dataclass
 
 from ..endpoints import Endpoints
-from ..spec import EnvironmentSpec
+
+if TYPE_CHECKING:
+    from ..spec import EnvironmentSpec
 
 
 @dataclass(frozen=True)

@@ -7,11 +7,15 @@ its data volume goes, how its health is checked, and how other containers reach 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from ..spec import EnvironmentSpec
+if TYPE_CHECKING:
+    from ..spec import EnvironmentSpec
+
 
 CONF_DIR = "/etc/datastack"
 RUN_DIR = "/run/datastack"

@@ -9,11 +9,15 @@ tests/unit/infra/test_parity.py checks the mapping on both sides.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from dataclasses import dataclass, field
 
-from ..spec import EnvironmentSpec
 from . import containers
 from .model import Plan, ServicePlan
+
+if TYPE_CHECKING:
+    from ..spec import EnvironmentSpec
 
 ENVIRONMENT_LABEL = "io.datastack.environment"
 SERVICE_LABEL = "io.datastack.service"

@@ -10,36 +10,22 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, create_model
 
 from .common import Strict
 
-Milliseconds = float
 PERCENTILES = ("p50", "p95", "p99", "max")
 
 
-class MongoBudgets(Strict):
-    ping: Milliseconds = Field(default=50.0, gt=0, description="admin ping round trip, ms")
-    indexed_find: Milliseconds = Field(default=10.0, gt=0, description="find_one on a declared index, ms")
-    insert: Milliseconds = Field(default=5.0, gt=0, description="insert_one into the scratch collection, ms")
+def _budgets_model() -> type[Strict]:
+    """One field per built-in service that has latency budgets (its own model, all defaults), in registry order."""
+    from roles.registry import BUILT_IN
+
+    fields = {s.name: (s.latency_budgets, s.latency_budgets()) for s in BUILT_IN if s.latency_budgets is not None}
+    return create_model("Budgets", __base__=Strict, __module__=__name__, **fields)
 
 
-class PostgresBudgets(Strict):
-    select_1: Milliseconds = Field(default=50.0, gt=0, description="SELECT 1 round trip, ms")
-    indexed_select: Milliseconds = Field(default=10.0, gt=0, description="lookup by primary key, ms")
-    insert: Milliseconds = Field(default=5.0, gt=0, description="committed INSERT into the scratch table, ms")
-
-
-class RedisBudgets(Strict):
-    ping: Milliseconds = Field(default=50.0, gt=0, description="PING round trip, ms")
-    get: Milliseconds = Field(default=10.0, gt=0, description="GET of one key, ms")
-    set: Milliseconds = Field(default=5.0, gt=0, description="SET of one scratch key, ms")
-
-
-class Budgets(Strict):
-    mongodb: MongoBudgets = MongoBudgets()
-    postgres: PostgresBudgets = PostgresBudgets()
-    redis: RedisBudgets = RedisBudgets()
+Budgets = _budgets_model()
 
 
 class ChecksSpec(Strict):
@@ -48,4 +34,4 @@ class ChecksSpec(Strict):
     percentile: Literal[PERCENTILES] = Field(default="p50", description="percentile compared with each budget")  # type: ignore[valid-type]
     timeout_s: float = Field(default=3.0, gt=0, le=60, description="connect/answer timeout per check: a dead service fails fast")
     replication_lag_s: float = Field(default=10.0, gt=0, description="largest allowed secondary lag on a replica set")
-    budgets: Budgets = Budgets()
+    budgets: Budgets = Budgets()  # type: ignore[valid-type]

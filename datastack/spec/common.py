@@ -50,6 +50,7 @@ Identifier = Annotated[str, Field(pattern=r"^[a-z_][a-z0-9_]{0,62}$", descriptio
 BindAddress = Annotated[BindIP, Field(description="IP address to listen on; 127.0.0.1 unless the spec says otherwise")]
 
 Access = Literal["admin", "owner", "app", "readonly"]
+Milliseconds = float  # a latency budget (checks.budgets.<store>.<operation>)
 
 
 class SecretId(str):

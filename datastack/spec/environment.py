@@ -6,17 +6,12 @@ import re
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, ConfigDict, Field, PrivateAttr, model_validator
+from pydantic import AfterValidator, ConfigDict, Field, PrivateAttr, create_model, model_validator
 
 from .checks import ChecksSpec
 from .conventions import SecretConventions, apply_convention, convention_clash
 from .common import GENERATE, Strict
-from roles.app.spec import AppSpec
-from roles.mongo_express.spec import MongoExpressSpec
 from .spec_paths import SpecRelative
-from roles.mongodb.spec import MongoSpec
-from roles.postgres.spec import PostgresSpec
-from roles.redis.spec import RedisSpec
 from .validators import FreeText, check_state_dir
 
 ENVIRONMENT_NAMES = ("local", "ci", "dev", "staging", "prod")  # the repository's own; any name matching the pattern works
@@ -32,17 +27,11 @@ def is_environment_name(text: str) -> bool:
     return re.fullmatch(ENVIRONMENT_NAME_PATTERN.removeprefix("^").removesuffix("$"), text) is not None
 
 
-class Services(Strict):
+class _ServiceSections(Strict):
     """The built-in services are fields; a service registered later (roles/registry.py) brings its own spec model,
     and its section is validated with it. Any other key is an error naming the registered services."""
 
     model_config = ConfigDict(extra="allow", frozen=True)
-
-    mongodb: MongoSpec | None = None
-    postgres: PostgresSpec | None = None
-    redis: RedisSpec | None = None
-    mongo_express: MongoExpressSpec | None = None
-    apps: list[AppSpec] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _registered_sections(self):
@@ -62,6 +51,24 @@ class Services(Strict):
         return {k: v for k, v in {**built_in, **(self.__pydantic_extra__ or {})}.items() if v}
 
 
+def _services_model() -> type[_ServiceSections]:
+    """`services:`: one field per built-in service, in registry order, with its own spec model (`Service.spec_model`):
+    absent by default, or a list that defaults to empty (`Service.spec_list`)."""
+    from roles.registry import BUILT_IN
+
+    fields: dict[str, tuple] = {}
+    for service in BUILT_IN:
+        if service.spec_list:
+            fields[service.spec_key or service.name] = (list[service.spec_model], Field(default_factory=list))
+        else:
+            fields[service.spec_key or service.name] = (service.spec_model | None, None)
+    return create_model("Services", __base__=_ServiceSections, __module__=__name__, __doc__=_ServiceSections.__doc__,
+                        **fields)
+
+
+Services = _services_model()
+
+
 class EnvironmentSpec(Strict):
     name: str = Field(pattern=ENVIRONMENT_NAME_PATTERN, description="environment name: lower-case letters, digits, '-'")
     tier: Literal[TIERS] = Field(  # type: ignore[valid-type]
@@ -78,7 +85,7 @@ class EnvironmentSpec(Strict):
         default="official",
         description="containers: pinned official images, or offline ones from `datastack images build` (no registry)",
     )
-    services: Services
+    services: Services  # type: ignore[valid-type]
     checks: ChecksSpec = ChecksSpec()
     _source_file: Path | None = PrivateAttr(default=None)  # set by the loader: default state lives beside it
 

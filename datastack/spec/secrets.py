@@ -12,10 +12,13 @@ import secrets as token_source
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import UserError
 from .common import GENERATE, SECRET_REF
-from .environment import EnvironmentSpec
+
+if TYPE_CHECKING:
+    from .environment import EnvironmentSpec
 
 MASK = "********"
 

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from datastack.endpoints import Endpoints, HttpEndpoint
 from datastack.plan.addresses import AddressScope
-from datastack.spec import EnvironmentSpec
+
+if TYPE_CHECKING:
+    from datastack.spec import EnvironmentSpec
 
 
 def app_address(spec: EnvironmentSpec, endpoints: Endpoints, scope: AddressScope) -> None:

@@ -6,6 +6,8 @@ credentials the spec names in `uses` — never an admin login.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from pathlib import Path
 
 from datastack.endpoints import Endpoints
@@ -14,13 +16,15 @@ from datastack.plan import containers
 from datastack.plan.addresses import container_endpoints
 from datastack.plan.context import PlanContext
 from datastack.plan.model import Probe, RenderedFile, ServicePlan
-from datastack.spec import EnvironmentSpec
 from roles.mongodb.login import mongo_login, mongo_uri
 from roles.postgres.login import postgres_login, postgres_uri
 from roles.redis.login import redis_login, redis_uri
 
 from .container import INNER_PORT
 from .spec import AppSpec
+
+if TYPE_CHECKING:
+    from datastack.spec import EnvironmentSpec
 
 REFERENCE_APP_IMAGE = "datastack/app"
 

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from roles.mongodb.login import mongo_login, mongo_uri
 from datastack.plan import containers
 from datastack.plan.addresses import container_endpoints
 from datastack.plan.context import PlanContext
 from datastack.plan.model import Probe, ServicePlan
-from datastack.spec import EnvironmentSpec
 
 from .local_build import BUILD
+
+if TYPE_CHECKING:
+    from datastack.spec import EnvironmentSpec
 
 SERVICE = "mongo_express"
 MONGO_EXPRESS_IMAGE = "mongo-express:{version}"

@@ -8,8 +8,9 @@ from .addresses import mongo_express_address
 from .container import BASE_PACKAGES, CONTAINER, IMAGE_RECIPES
 from .local_build import find_mongo_express_programs
 from .plan import plan_mongo_express
+from .spec import MongoExpressSpec
 
-SERVICE = Service(name="mongo_express", plan=plan_mongo_express, label="mongo-express",
+SERVICE = Service(name="mongo_express", plan=plan_mongo_express, label="mongo-express", spec_model=MongoExpressSpec,
                   address=mongo_express_address, container=CONTAINER,
                   image_recipes=IMAGE_RECIPES, base_packages=BASE_PACKAGES,
                   find_programs=find_mongo_express_programs, install_hints={"node": "install it: apt-get install nodejs"},

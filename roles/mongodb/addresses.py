@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from datastack.endpoints import Endpoints, MongoEndpoint
 from datastack.plan.addresses import AddressScope
-from datastack.spec import EnvironmentSpec
 
 from .container import INNER_PORT, mongo_member_names, mongo_uses_standin
+
+if TYPE_CHECKING:
+    from datastack.spec import EnvironmentSpec
 
 
 def mongodb_address(spec: EnvironmentSpec, endpoints: Endpoints, scope: AddressScope) -> None:

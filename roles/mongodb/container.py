@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from datastack.images.recipes import Recipe
 from datastack.plan.containers import ContainerConventions, ImageUser
-from datastack.spec import EnvironmentSpec
+
+if TYPE_CHECKING:
+    from datastack.spec import EnvironmentSpec
 
 INNER_PORT = 27017
 

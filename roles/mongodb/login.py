@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from urllib.parse import quote
 
 from datastack.credentials import Login, require_section, unknown_user
 from datastack.endpoints import Endpoints
-from datastack.spec import EnvironmentSpec
+
+if TYPE_CHECKING:
+    from datastack.spec import EnvironmentSpec
 
 
 def mongo_login(spec: EnvironmentSpec, secrets: dict[str, str], user: str | None = None,

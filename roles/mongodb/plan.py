@@ -11,13 +11,17 @@ reconciler (roles.mongodb.reconcile), which every engine runs once the server is
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from datastack.plan import containers
 from datastack.plan.context import PlanContext
 from datastack.plan.model import BootstrapStep, Probe, ServicePlan
-from datastack.spec import EnvironmentSpec
 
 from .container import mongo_member_names, mongo_uses_standin
 from .keyfile import check_keyfile
+
+if TYPE_CHECKING:
+    from datastack.spec import EnvironmentSpec
 
 MONGO_IMAGE = "mongo:{version}"
 STANDIN_NOTE = (

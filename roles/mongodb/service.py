@@ -6,11 +6,13 @@ from datastack.programs import system_program
 from datastack.services import Service, Store, lazy
 
 from .addresses import mongodb_address, mongodb_in_containers
+from .checks_spec import MongoBudgets
 from .container import BASE_PACKAGES, CONTAINER, IMAGE_RECIPES
 from .escaping import TEMPLATE_FILTERS
 from .container_job import mongo_first_start_job
 from .first_start import run_first_start
 from .plan import plan_mongodb
+from .spec import MongoSpec
 
 RECONCILER = "roles.mongodb.reconcile"
 
@@ -23,6 +25,8 @@ def _uri(spec, endpoints, secrets, user):
 
 SERVICE = Service(
     name="mongodb",
+    spec_model=MongoSpec,
+    latency_budgets=MongoBudgets,
     address=mongodb_address,
     in_containers=mongodb_in_containers,
     find_programs=lambda spec: {"mongod": system_program("mongod")},

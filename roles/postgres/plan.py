@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from datastack.plan import containers
 from datastack.plan.context import PlanContext
 from datastack.plan.model import InitStep, Probe, ServicePlan
-from datastack.spec import EnvironmentSpec
 
 from .programs import BIN_DIR
+
+if TYPE_CHECKING:
+    from datastack.spec import EnvironmentSpec
 
 SERVICE = "postgres"
 # Official image for container engines; pinned so a rebuild is reproducible.

@@ -5,10 +5,12 @@ from __future__ import annotations
 from datastack.services import Service, Store, lazy
 
 from .addresses import postgres_address
+from .checks_spec import PostgresBudgets
 from .container import BASE_PACKAGES, CONTAINER, IMAGE_RECIPES
 from .escaping import TEMPLATE_FILTERS
 from .programs import INSTALL_HINTS, find_postgres_programs
 from .plan import plan_postgres
+from .spec import PostgresSpec
 
 RECONCILER = "roles.postgres.reconcile"
 
@@ -31,6 +33,8 @@ def _check_spec(spec, path) -> None:
 
 SERVICE = Service(
     name="postgres",
+    spec_model=PostgresSpec,
+    latency_budgets=PostgresBudgets,
     address=postgres_address,
     find_programs=find_postgres_programs,
     install_hints=INSTALL_HINTS,

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from datastack.endpoints import Endpoints, RedisEndpoint
 from datastack.plan.addresses import AddressScope
 from datastack.plan.containers import dns_alias
-from datastack.spec import EnvironmentSpec
 
 from .container import INNER_PORT
+
+if TYPE_CHECKING:
+    from datastack.spec import EnvironmentSpec
 
 
 def redis_address(spec: EnvironmentSpec, endpoints: Endpoints, scope: AddressScope) -> None:

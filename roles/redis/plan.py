@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import hashlib
 from dataclasses import dataclass
 
 from datastack.plan import containers
 from datastack.plan.context import PlanContext
 from datastack.plan.model import Probe, ServicePlan
-from datastack.spec import EnvironmentSpec
+
+if TYPE_CHECKING:
+    from datastack.spec import EnvironmentSpec
 
 SERVICE = "redis"
 REDIS_IMAGE = "redis:{version}-bookworm"

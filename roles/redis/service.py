@@ -6,9 +6,11 @@ from datastack.programs import system_program
 from datastack.services import Service, Store, lazy
 
 from .addresses import redis_address
+from .checks_spec import RedisBudgets
 from .container import BASE_PACKAGES, CONTAINER, IMAGE_RECIPES
 from .escaping import TEMPLATE_FILTERS
 from .plan import plan_redis
+from .spec import RedisSpec
 
 RECONCILER = "roles.redis.reconcile"
 
@@ -22,6 +24,8 @@ def _uri(spec, endpoints, secrets, user):
 # Redis' reconciler is its ACL users and runtime config: after a start the engine runs all of it.
 SERVICE = Service(
     name="redis",
+    spec_model=RedisSpec,
+    latency_budgets=RedisBudgets,
     address=redis_address,
     find_programs=lambda spec: {"redis-server": system_program("redis-server")},
     system_user="redis",

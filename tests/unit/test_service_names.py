@@ -6,7 +6,8 @@ else — the generic pipeline in datastack/, infra/'s wiring, roles/ itself — 
 included, so a name re-added anywhere in it fails this test.
 
 STILL_TO_MOVE lists, exactly, the generic files that still name a service: an entry that no longer does fails too,
-so the list only ever shrinks and always says what is left.
+so the list only ever shrinks and always says what is left. OTHER_VOCABULARY exempts a service's word where it is a
+value of another vocabulary, as one exact text in one file, never the whole file.
 """
 
 from __future__ import annotations
@@ -35,22 +36,14 @@ SCANNED = ("datastack", "infra", "roles")
 ENDPOINTS = "datastack/endpoints.py"
 ALSO_ALLOWED: dict[str, tuple[str]] = {service: (ENDPOINTS,) for service in NAMES}
 
-STILL_TO_MOVE: dict[str, set[str]] = {
-    "mongodb": {
-        "datastack/spec/checks.py", "datastack/spec/environment.py",
-    },
-    "postgres": {
-        "datastack/spec/checks.py", "datastack/spec/environment.py",
-    },
-    "redis": {
-        "datastack/spec/checks.py", "datastack/spec/environment.py",
-    },
-    "mongo_express": {
-        "datastack/spec/environment.py",
-    },
-    "app": {
-        "datastack/spec/common.py", "datastack/spec/environment.py",
-    },
+STILL_TO_MOVE: dict[str, set[str]] = {}  # nothing left: the spec models are assembled from the registry too
+
+# A service's word used as a value of another vocabulary, exempt only as the exact text given here: "app" is also an
+# access level (what a user may do: admin, owner, app, readonly), not the app service. The text is removed before its
+# file is scanned, so any other mention there still counts; an entry whose text is gone, or no longer needs the
+# exemption, fails.
+OTHER_VOCABULARY: dict[str, dict[str, str]] = {
+    "app": {"datastack/spec/common.py": 'Access = Literal["admin", "owner", "app", "readonly"]'},
 }
 
 
@@ -66,7 +59,9 @@ def generic_files() -> list[str]:
 
 def files_naming(service: str) -> set[str]:
     pattern = NAMES[service]
-    return {f for f in generic_files() if pattern.search((PROJECT_ROOT / f).read_text())}
+    exempt = OTHER_VOCABULARY.get(service, {})
+    return {f for f in generic_files()
+            if pattern.search((PROJECT_ROOT / f).read_text().replace(exempt.get(f) or "\0", ""))}
 
 
 @pytest.mark.parametrize("service", list(NAMES))
@@ -82,6 +77,15 @@ def test_at_most_two_generic_files_name_a_service(service):
 def test_the_still_to_move_list_is_exact(service):
     stale = STILL_TO_MOVE.get(service, set()) - files_naming(service)
     assert not stale, f"{sorted(stale)} no longer name {service}: drop them from STILL_TO_MOVE"
+
+
+@pytest.mark.parametrize("service", list(OTHER_VOCABULARY))
+def test_each_other_vocabulary_exemption_is_needed_and_exact(service):
+    pattern = NAMES[service]
+    for path, text in OTHER_VOCABULARY[service].items():
+        assert path in generic_files()
+        assert (PROJECT_ROOT / path).read_text().count(text) == 1, f"{path} no longer has {text!r}: drop it"
+        assert pattern.search(text), f"{text!r} does not name {service}: drop it"
 
 
 def test_the_scan_sees_the_generic_pipeline():
