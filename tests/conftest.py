@@ -13,6 +13,10 @@ import pytest
 from datastack.programs import SYSTEM_PATH
 from tests.support.environments import create_environment
 
+# Check modules a test service brings (Service.checks_dir) run inside `datastack check`, which gives them
+# its own options; the test suite only drives them through the CLI.
+collect_ignore_glob = ["support/*/checks/*"]
+
 
 def pytest_configure(config):
     os.environ["PATH"] = SYSTEM_PATH
