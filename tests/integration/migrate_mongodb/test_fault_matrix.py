@@ -150,7 +150,11 @@ def test_migrator_paused_past_its_lease_writes_nothing_after_resuming(mongo, adm
     paused = migrator(env, tmp_path, slow_s=2)
     try:
         ledger = admin[STATE_DATABASE][LEDGER]
-        wait_until(lambda: ledger.find_one({"database": db_name, "name": "0001_slow", "state": "applying"}) is not None)
+        # Paused inside up()'s sleep, after its own write: its next write is a fenced step of the runner. (A pause
+        # between the `applying` entry and up()'s first write would let that write land after resuming: writes
+        # inside one migration's up() are the migration's own, not fenced.)
+        wait_until(lambda: ledger.find_one({"database": db_name, "name": "0001_slow", "state": "applying"}) is not None
+                   and admin[db_name].marks.find_one({"_id": "slow"}) is not None)
         paused.send_signal(signal.SIGSTOP)
         taker = migrator(env, tmp_path)  # waits for the paused run's lease to expire, then redoes 0001 and finishes
         out, err = taker.communicate(timeout=60)

@@ -65,32 +65,46 @@ def running_redis():
     if binary is None:
         pytest.skip("redis-server is not installed")
     root = reachable_tmpdir("ds-redis-")
-    port = free_port_block(1)
-    spec = local_redis_spec(port, root / "state")
-    secrets = {"redis.admin": token_source.token_urlsafe(18)}
-    secrets.update({f"redis.users.{u.name}": token_source.token_urlsafe(18) for u in spec.services.redis.users})
-    admin_hash = hashlib.sha256(secrets["redis.admin"].encode()).hexdigest()
-    (root / "users.acl").write_text(f"user default on nopass ~* &* +@all\nuser admin on #{admin_hash} ~* &* +@all\n")
-    (root / "redis.conf").write_text(
-        f"bind 127.0.0.1\nport {port}\ndir {root}\naclfile {root / 'users.acl'}\nsave \"\"\n"
-        "maxmemory 0\nmaxmemory-policy noeviction\nappendonly no\ndatabases 16\n")
-    server = subprocess.Popen([binary, str(root / "redis.conf")], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    env = RedisEnv(spec, Endpoints(environment="ci", engine="local", redis=RedisEndpoint(host="127.0.0.1", port=port)),
-                   secrets, root)
+    server = env = None
+    # A free port can be taken between the check and redis-server's bind (a client's ephemeral port in the
+    # same range): a server that exits at once is started again on another port.
+    for _attempt in range(3):
+        port = free_port_block(1)
+        spec = local_redis_spec(port, root / "state")
+        secrets = {"redis.admin": token_source.token_urlsafe(18)}
+        secrets.update({f"redis.users.{u.name}": token_source.token_urlsafe(18) for u in spec.services.redis.users})
+        admin_hash = hashlib.sha256(secrets["redis.admin"].encode()).hexdigest()
+        (root / "users.acl").write_text(f"user default on nopass ~* &* +@all\nuser admin on #{admin_hash} ~* &* +@all\n")
+        (root / "redis.conf").write_text(
+            f"bind 127.0.0.1\nport {port}\ndir {root}\naclfile {root / 'users.acl'}\nsave \"\"\n"
+            "maxmemory 0\nmaxmemory-policy noeviction\nappendonly no\ndatabases 16\n")
+        with open(root / "redis.log", "wb") as log:
+            server = subprocess.Popen([binary, str(root / "redis.conf")], stdout=log, stderr=subprocess.STDOUT)
+        env = RedisEnv(spec, Endpoints(environment="ci", engine="local", redis=RedisEndpoint(host="127.0.0.1", port=port)),
+                       secrets, root)
+        if _answers(env, server):
+            break
+        server.kill()
+        server.wait(20)
     try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                env.client("admin").ping()
-                break
-            except redis.ConnectionError:
-                assert server.poll() is None and time.monotonic() < deadline, "redis-server did not start"
-                time.sleep(0.05)
+        assert server.poll() is None, f"redis-server did not start: {(root / 'redis.log').read_text()[-500:]}"
         yield env
     finally:
         server.terminate()
         server.wait(20)
         shutil.rmtree(root, ignore_errors=True)
+
+
+def _answers(env, server, timeout: float = 20) -> bool:
+    """True once the admin's PING answers; False if the server exited first."""
+    deadline = time.monotonic() + timeout
+    while server.poll() is None and time.monotonic() < deadline:
+        try:
+            env.client("admin").ping()
+            return True
+        except redis.ConnectionError:
+            time.sleep(0.05)
+    return False
 
 
 @pytest.fixture
