@@ -17,10 +17,17 @@ from ...plan.definitions import DeliveredFile
 def files_archive(files: list[DeliveredFile]) -> bytes:
     buffer = io.BytesIO()
     with tarfile.open(fileobj=buffer, mode="w") as tar:
-        directories = sorted({str(PurePosixPath(f.path).parent).lstrip("/") for f in files})
-        for directory in directories:
+        owners: dict[str, set[tuple[int, int]]] = {}
+        for f in files:
+            owners.setdefault(str(PurePosixPath(f.path).parent).lstrip("/"), set()).add((f.uid, f.gid))
+        for directory, owner in sorted(owners.items()):
             info = tarfile.TarInfo(directory)
             info.type, info.mode = tarfile.DIRTYPE, 0o755
+            if len(owner) == 1:
+                # The server's own directory: a server that rewrites a file of its own there (Redis's ACL SAVE
+                # writes a temporary file beside users.acl, then renames it) must be able to. It owns the files
+                # in it already, so owning the directory gives it nothing more.
+                info.uid, info.gid = next(iter(owner))
             tar.addfile(info)
         for f in files:
             data = f.content.encode()

@@ -4,6 +4,7 @@ container, down keeps volumes, purge removes them."""
 from __future__ import annotations
 
 import json
+import time
 import urllib.request
 
 import pytest
@@ -73,10 +74,20 @@ def test_rotating_every_secret_is_a_migrate(ci_containers, docker_client):
     before = ids(docker_client)
     path = ci_containers.session.state_dir / "secrets.json"
     path.write_text(json.dumps({key: token_source.token_hex(24) for key in json.loads(path.read_text())}))
-    ci_containers.cli("migrate")
+    rotated = ci_containers.cli("migrate")
+    assert "not saved" not in rotated.stdout + rotated.stderr, rotated.stdout
     for (store, user), old in old_uris.items():
         assert logs_in(store, ci_containers.uri(store, user)), f"{store} {user or 'admin'}: new password refused"
         assert not logs_in(store, old), f"{store} {user or 'admin'}: old password still works"
+    # Saved, not only live: a restarted Redis reads the rotated users back from its ACL file (ACL SAVE worked).
+    docker_client.containers.get("datastack-ci-redis").restart(timeout=30)
+    redis_logins = [(store, user) for store, user in LOGINS if store == "redis"]
+    deadline = time.monotonic() + 30
+    while not all(logs_in(s, ci_containers.uri(s, u)) for s, u in redis_logins) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    for store, user in redis_logins:
+        assert logs_in(store, ci_containers.uri(store, user)), f"redis {user or 'admin'}: rotated password lost on restart"
+        assert not logs_in(store, old_uris[(store, user)]), f"redis {user or 'admin'}: old password back after restart"
     out = ci_containers.cli("up", "--engine", "docker").stdout
     after = ids(docker_client)
     changed = {name for name in before if before[name] != after.get(name)}
