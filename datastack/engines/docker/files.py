@@ -24,9 +24,9 @@ def files_archive(files: list[DeliveredFile]) -> bytes:
             info = tarfile.TarInfo(directory)
             info.type, info.mode = tarfile.DIRTYPE, 0o755
             if len(owner) == 1:
-                # The server's own directory: a server that rewrites a file of its own there (Redis's ACL SAVE
-                # writes a temporary file beside users.acl, then renames it) must be able to. It owns the files
-                # in it already, so owning the directory gives it nothing more.
+                # The server's own directory: a server that rewrites a file of its own there (saving an ACL
+                # file means writing a temporary file beside it, then renaming it) must be able to. It owns the
+                # files in it already, so owning the directory gives it nothing more.
                 info.uid, info.gid = next(iter(owner))
             tar.addfile(info)
         for f in files:
