@@ -42,3 +42,23 @@ def test_world_reachable_finds_the_closed_directory():
         assert world_reachable(closed / "inner") is None
     finally:
         shutil.rmtree(root)
+
+
+def test_a_venv_python_behind_a_closed_directory_is_unreachable_though_its_link_target_is_open():
+    """`.venv/bin/python` links to /usr/bin/python3: the service user still has to pass the closed directory."""
+    import shutil
+    import sys
+
+    from tests.support.environments import reachable_tmpdir
+
+    root = reachable_tmpdir("datastack-reach-")
+    closed = root / "home"
+    (closed / "project" / ".venv" / "bin").mkdir(parents=True)
+    python = closed / "project" / ".venv" / "bin" / "python"
+    python.symlink_to(shutil.which("python3", path="/usr/bin") or sys.executable)
+    closed.chmod(0o700)
+    try:
+        assert world_reachable(python) == closed
+    finally:
+        closed.chmod(0o755)
+        shutil.rmtree(root)
