@@ -62,3 +62,25 @@ def test_a_venv_python_behind_a_closed_directory_is_unreachable_though_its_link_
     finally:
         closed.chmod(0o755)
         shutil.rmtree(root)
+
+
+def test_an_open_venv_linking_into_a_closed_directory_is_unreachable():
+    """A clone in /tmp whose venv was made by an interpreter under a closed home (pyenv's, say)."""
+    import shutil
+
+    from tests.support.environments import reachable_tmpdir
+
+    root = reachable_tmpdir("datastack-reach-")
+    closed = root / "home"
+    (closed / "interpreter").mkdir(parents=True)
+    target = closed / "interpreter" / "python3"
+    target.write_text("")
+    (root / "venv" / "bin").mkdir(parents=True)
+    python = root / "venv" / "bin" / "python"
+    python.symlink_to(target)
+    closed.chmod(0o700)
+    try:
+        assert world_reachable(python) == closed
+    finally:
+        closed.chmod(0o755)
+        shutil.rmtree(root)

@@ -31,12 +31,13 @@ def runtime_requirements() -> list[str]:
 
 
 def world_reachable(path: Path) -> Path | None:
-    """The first directory on the way to `path` that other users cannot traverse, or None. The path as it will
-    be executed, not where its last link points: a venv's `bin/python` links to /usr/bin/python3, but a service
-    user runs it through the venv's own directory (and needs the venv's site-packages)."""
+    """The first directory on the way to `path` that other users cannot traverse, or None. Both the path as it
+    will be executed and where its links lead: a venv's `bin/python` may link to /usr/bin/python3 from inside a
+    closed home (the user must pass that home, and needs the venv's site-packages), or from an open checkout
+    to an interpreter inside a closed home (pyenv's)."""
     from ...state_location import closed_to_others
 
-    return closed_to_others(Path(os.path.abspath(path)).parent)
+    return closed_to_others(Path(os.path.abspath(path)).parent) or closed_to_others(Path(path).resolve().parent)
 
 
 def runtime_python(state_root: Path) -> str:
