@@ -27,60 +27,51 @@ def test_present_binary_passes():
     check_binaries(plan_running(["/bin/sh"]))
 
 
-def test_world_reachable_finds_the_closed_directory():
+@pytest.fixture
+def tree():
+    """A temp dir the service users can traverse; what a test closes is reopened before it is removed."""
     import shutil
 
     from tests.support.environments import reachable_tmpdir
 
     root = reachable_tmpdir("datastack-reach-")
-    closed = root / "closed"
+    yield root
+    for path in [root, *root.rglob("*")]:
+        if path.is_dir() and not path.is_symlink():
+            path.chmod(0o755)
+    shutil.rmtree(root)
+
+
+def test_world_reachable_finds_the_closed_directory(tree):
+    closed = tree / "closed"
     (closed / "inner").mkdir(parents=True)
     closed.chmod(0o700)
-    try:
-        assert world_reachable(closed / "inner") == closed
-        closed.chmod(0o755)
-        assert world_reachable(closed / "inner") is None
-    finally:
-        shutil.rmtree(root)
+    assert world_reachable(closed / "inner") == closed
+    closed.chmod(0o755)
+    assert world_reachable(closed / "inner") is None
 
 
-def test_a_venv_python_behind_a_closed_directory_is_unreachable_though_its_link_target_is_open():
+def test_a_venv_python_behind_a_closed_directory_is_unreachable_though_its_link_target_is_open(tree):
     """`.venv/bin/python` links to /usr/bin/python3: the service user still has to pass the closed directory."""
     import shutil
     import sys
 
-    from tests.support.environments import reachable_tmpdir
-
-    root = reachable_tmpdir("datastack-reach-")
-    closed = root / "home"
+    closed = tree / "home"
     (closed / "project" / ".venv" / "bin").mkdir(parents=True)
     python = closed / "project" / ".venv" / "bin" / "python"
     python.symlink_to(shutil.which("python3", path="/usr/bin") or sys.executable)
     closed.chmod(0o700)
-    try:
-        assert world_reachable(python) == closed
-    finally:
-        closed.chmod(0o755)
-        shutil.rmtree(root)
+    assert world_reachable(python) == closed
 
 
-def test_an_open_venv_linking_into_a_closed_directory_is_unreachable():
+def test_an_open_venv_linking_into_a_closed_directory_is_unreachable(tree):
     """A clone in /tmp whose venv was made by an interpreter under a closed home (pyenv's, say)."""
-    import shutil
-
-    from tests.support.environments import reachable_tmpdir
-
-    root = reachable_tmpdir("datastack-reach-")
-    closed = root / "home"
+    closed = tree / "home"
     (closed / "interpreter").mkdir(parents=True)
     target = closed / "interpreter" / "python3"
     target.write_text("")
-    (root / "venv" / "bin").mkdir(parents=True)
-    python = root / "venv" / "bin" / "python"
+    (tree / "venv" / "bin").mkdir(parents=True)
+    python = tree / "venv" / "bin" / "python"
     python.symlink_to(target)
     closed.chmod(0o700)
-    try:
-        assert world_reachable(python) == closed
-    finally:
-        closed.chmod(0o755)
-        shutil.rmtree(root)
+    assert world_reachable(python) == closed
