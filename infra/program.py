@@ -40,7 +40,14 @@ def component_module(service: str):
 
 def declare_environment(cfg: StackConfig, prefix: str | None = None) -> dict[str, pulumi.Resource]:
     """`prefix` names the resources (default: the environment); tests use it to keep mock names unique."""
-    spec, plan = cfg.spec, cfg.plan()
+    spec = cfg.spec
+    if spec.services.instances():
+        from datastack.errors import UserError
+
+        instance = next(iter(spec.services.instances()))
+        raise UserError(f"services.{instance}: the Pulumi program does not declare instances of a store yet",
+                        fix="use the local or docker engine for this environment, or move the instance to its own stack")
+    plan = cfg.plan()
     env = prefix or spec.name
     defs = {d.service: d for d in container_definitions(spec, plan)}
     docker_host = cfg.docker_host or DEFAULT_DOCKER_HOST

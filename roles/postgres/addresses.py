@@ -16,6 +16,6 @@ if TYPE_CHECKING:
 
 def postgres_address(spec: EnvironmentSpec, endpoints: Endpoints, scope: AddressScope) -> None:
     if scope.inside:
-        endpoints.postgres = PostgresEndpoint(host=dns_alias("postgres"), port=INNER_PORT)
+        endpoints.postgres = PostgresEndpoint(host=dns_alias(spec.services.postgres.declared_as("postgres")), port=INNER_PORT)
     else:
         endpoints.postgres = PostgresEndpoint(host=scope.host, port=spec.services.postgres.port)

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, model_validator
 
-from datastack.spec.common import Access, BindAddress, Credential, Port, SecretId, SecretRef, Strict, GENERATE
+from datastack.spec.common import Access, InstanceSection, BindAddress, Credential, Port, SecretId, SecretRef, Strict, GENERATE
 from datastack.spec.spec_paths import SpecRelative
 from datastack.spec.validators import Version, check_name
 from .names import (
@@ -61,7 +61,7 @@ class PostgresDatabase(Strict):
         return roles
 
 
-class PostgresSpec(Strict):
+class PostgresSpec(InstanceSection):
     version: Version = Field(default="15", description="PostgreSQL major version")
     port: Port = 5432
     bind: BindAddress = "127.0.0.1"
@@ -109,10 +109,10 @@ class PostgresSpec(Strict):
 
     @property
     def superuser_secret_id(self) -> SecretId:
-        return SecretId.of("postgres", "superuser")
+        return SecretId.of(self.declared_as("postgres"), "superuser")
 
     def user_secret_id(self, database: str, user: str) -> SecretId:
-        return SecretId.of("postgres", database, user)
+        return SecretId.of(self.declared_as("postgres"), database, user)
 
     def secret_refs(self) -> list[tuple[SecretId, str]]:
         refs = [(self.superuser_secret_id, self.superuser.password)]

@@ -16,6 +16,6 @@ if TYPE_CHECKING:
 
 def redis_address(spec: EnvironmentSpec, endpoints: Endpoints, scope: AddressScope) -> None:
     if scope.inside:
-        endpoints.redis = RedisEndpoint(host=dns_alias("redis"), port=INNER_PORT)
+        endpoints.redis = RedisEndpoint(host=dns_alias(spec.services.redis.declared_as("redis")), port=INNER_PORT)
     else:
         endpoints.redis = RedisEndpoint(host=scope.host, port=spec.services.redis.port)

@@ -39,32 +39,33 @@ def plan_redis(spec: EnvironmentSpec, ctx: PlanContext) -> list[ServicePlan]:
     if redis is None:
         return []
     layout = ctx.layout
+    name = redis.declared_as(SERVICE)  # an instance plans under its own name: its own directories and plan entry
     # Locally the ACL file sits in the data directory: Redis owns it after the first start and must be able to
     # rewrite it (ACL SAVE); conf/ belongs to root.
-    acl = ctx.file(SERVICE, "users.acl", "redis/users.acl.j2", secret=True, first_start_only=True,
-                   directory=layout.data_dir(SERVICE) if layout.target == "local" else None,
+    acl = ctx.file(name, "users.acl", "redis/users.acl.j2", secret=True, first_start_only=True,
+                   directory=layout.data_dir(name) if layout.target == "local" else None,
                    users=first_acl_lines(spec, ctx.secrets))
-    log_file = layout.log_file(SERVICE)
+    log_file = layout.log_file(name)
     conf = ctx.file(
-        SERVICE, "redis.conf", "redis/redis.conf.j2",
+        name, "redis.conf", "redis/redis.conf.j2",
         bind=redis.bind if layout.target == "local" else "0.0.0.0",
         port=redis.port if layout.target == "local" else 6379,
-        data_dir=str(layout.data_dir(SERVICE)), log_file=str(log_file) if log_file else None,
+        data_dir=str(layout.data_dir(name)), log_file=str(log_file) if log_file else None,
         acl_file=acl.path, protected_mode=layout.target == "local", databases=redis.databases, maxmemory=redis.maxmemory,
         maxmemory_policy=redis.maxmemory_policy, save_rules=redis.persistence.rdb, aof=redis.persistence.aof,
     )
     if layout.target == "container":
-        return [_container(spec, [conf, acl], str(layout.data_dir(SERVICE)))]
+        return [_container(spec, name, [conf, acl], str(layout.data_dir(name)))]
     binary = ctx.toolchain.program("redis-server") or "redis-server"
     return [
         ServicePlan(
-            name=SERVICE,
+            name=name,
             role="redis",
             implementation="redis-server",
             image=REDIS_IMAGE.format(version=redis.version),
             command=[binary, conf.path],
             files=[conf, acl],
-            data_dir=str(layout.data_dir(SERVICE)),
+            data_dir=str(layout.data_dir(name)),
             log_file=str(log_file) if log_file else None,
             bind=redis.bind,
             ports=[redis.port],
@@ -75,7 +76,7 @@ def plan_redis(spec: EnvironmentSpec, ctx: PlanContext) -> list[ServicePlan]:
     ]
 
 
-def _container(spec: EnvironmentSpec, files: list, data: str) -> ServicePlan:
+def _container(spec: EnvironmentSpec, name: str, files: list, data: str) -> ServicePlan:
     redis = spec.services.redis
     conf = files[0].path
     if spec.images == "offline":
@@ -84,7 +85,7 @@ def _container(spec: EnvironmentSpec, files: list, data: str) -> ServicePlan:
     else:
         command, env = ["redis-server", conf], {}
     return ServicePlan(
-        name=SERVICE,
+        name=name,
         role="redis",
         implementation="redis-server",
         image=containers.image_for(spec, "redis", redis.version),

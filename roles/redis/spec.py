@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from datastack.spec.common import Access, BindAddress, Credential, Port, SecretId, SecretRef, Strict, GENERATE
+from datastack.spec.common import Access, InstanceSection, BindAddress, Credential, Port, SecretId, SecretRef, Strict, GENERATE
 from .spec_acl import command_rule_problem, pattern_problem, readonly_rule_problem
 from datastack.spec.validators import Version, check_name
 from .names import REDIS_RESERVED_USERS, REDIS_USER, RedisUserName
@@ -78,7 +78,7 @@ class RedisPersistence(Strict):
     aof: bool = False
 
 
-class RedisSpec(Strict):
+class RedisSpec(InstanceSection):
     version: Version = "7.0"
     port: Port = 6379
     bind: BindAddress = "127.0.0.1"
@@ -122,10 +122,10 @@ class RedisSpec(Strict):
 
     @property
     def admin_secret_id(self) -> SecretId:
-        return SecretId.of("redis", "admin")
+        return SecretId.of(self.declared_as("redis"), "admin")
 
     def user_secret_id(self, user: str) -> SecretId:
-        return SecretId.of("redis", "users", user)  # a user named admin cannot share redis.admin
+        return SecretId.of(self.declared_as("redis"), "users", user)  # a user named admin cannot share redis.admin
 
     def secret_refs(self) -> list[tuple[SecretId, str]]:
         return [(self.admin_secret_id, self.admin.password), *((self.user_secret_id(u.name), u.password) for u in self.users)]
