@@ -1,0 +1,162 @@
+"""Several instances of a store (`services.<service>-<suffix>: {instance_of: <service>, ...}`): validated by the
+service's own model, each with its own port, plan entry, directories, secret ids and address."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from datastack.endpoints import Endpoints, RedisEndpoint
+from datastack.errors import UserError
+from datastack.plan import build_plan
+from datastack.plan.addresses import planned_endpoints
+from datastack.plan.toolchain import Toolchain
+from datastack.services import declared_services, store_of
+from datastack.spec import load_spec_file
+from datastack.spec.secrets import masked
+
+from .hostile import assert_rejected
+
+SPEC = {
+    "name": "twocache",
+    "services": {
+        "postgres": {"port": 55432, "databases": {"shop": {"users": [{"name": "shop_app", "access": "app"}]}}},
+        "postgres-reports": {"instance_of": "postgres", "port": 55433,
+                             "databases": {"shop": {"users": [{"name": "shop_app", "access": "app"}]}}},
+        "redis": {"port": 56379, "maxmemory_policy": "allkeys-lru", "users": [{"name": "app"}]},
+        "redis-queue": {"instance_of": "redis", "port": 56380, "maxmemory_policy": "noeviction",
+                        "persistence": {"aof": True}, "users": [{"name": "app"}, {"name": "worker"}]},
+    },
+}
+
+
+def write(tmp_path: Path, data: dict, name: str = "env.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    return path
+
+
+def with_instance(**changes) -> dict:
+    data = yaml.safe_load(yaml.safe_dump(SPEC))
+    queue = data["services"].pop("redis-queue")
+    name = changes.pop("name", "redis-queue")
+    data["services"][name] = {**queue, **changes}
+    return data
+
+
+def plan_of(spec, tmp_path):
+    toolchain = Toolchain(python="/usr/bin/python3", programs={"redis-server": "/usr/bin/redis-server"})
+    return build_plan(spec, toolchain, masked(dict(spec.secret_refs())), tmp_path / "state")
+
+
+def test_an_instance_is_validated_by_its_services_model(tmp_path):
+    spec = load_spec_file(write(tmp_path, SPEC))
+    assert spec.services.instances() == {"postgres-reports": "postgres", "redis-queue": "redis"}
+    queue = spec.instance_view("redis-queue").services.redis
+    assert (queue.port, queue.maxmemory_policy, queue.persistence.aof) == (56380, "noeviction", True)
+    assert spec.services.redis.maxmemory_policy == "allkeys-lru"  # the service's own section is untouched
+
+
+def test_each_instance_has_its_own_secret_ids(tmp_path):
+    ids = dict(load_spec_file(write(tmp_path, SPEC)).secret_refs())
+    assert {"redis.admin", "redis.users.app", "redis-queue.admin", "redis-queue.users.app",
+            "redis-queue.users.worker", "postgres.superuser", "postgres.shop.shop_app",
+            "postgres-reports.superuser", "postgres-reports.shop.shop_app"} == set(ids)
+
+
+def test_a_secret_convention_applies_per_instance(tmp_path):
+    data = {**SPEC, "secrets": {"default": "${env:SHOP_{ID}}"}}
+    refs = dict(load_spec_file(write(tmp_path, data)).secret_refs())
+    assert refs["redis-queue.users.app"] == "${env:SHOP_REDIS_QUEUE_USERS_APP}"
+    assert refs["redis.users.app"] == "${env:SHOP_REDIS_USERS_APP}"
+
+
+def test_the_plan_runs_each_instance_in_its_own_directories(tmp_path):
+    spec = load_spec_file(write(tmp_path, SPEC))
+    plan = plan_of(spec, tmp_path)
+    assert [s.name for s in plan.services] == ["postgres", "postgres-reports", "redis", "redis-queue"]
+    queue, cache = plan.service("redis-queue"), plan.service("redis")
+    assert queue.role == cache.role == "redis"
+    assert queue.ports == [56380] and queue.readiness.port == 56380
+    assert queue.data_dir == str(tmp_path / "state" / "redis-queue" / "data")
+    conf = next(f for f in queue.files if f.path.endswith("redis.conf"))
+    assert conf.path.startswith(str(tmp_path / "state" / "redis-queue" / "conf"))
+    assert 'maxmemory-policy "noeviction"' in conf.content and "appendonly yes" in conf.content
+    assert 'maxmemory-policy "allkeys-lru"' in next(f for f in cache.files if f.path.endswith("redis.conf")).content
+    reports = plan.service("postgres-reports")
+    assert reports.init.secret_id == "postgres-reports.superuser"
+    assert reports.readiness.login_secret_id == "postgres-reports.superuser"
+
+
+def test_each_instance_has_its_own_address(tmp_path):
+    spec = load_spec_file(write(tmp_path, SPEC))
+    endpoints = planned_endpoints(spec, "local", stand_in=False)
+    assert endpoints.redis.port == 56379
+    assert endpoints.instance_view("redis-queue").redis.port == 56380
+    assert endpoints.instance_view("postgres-reports").postgres.port == 55433
+    assert endpoints.instance_view("redis-queue").postgres.port == 55432  # other services stay as they are
+    saved = Endpoints.model_validate_json(endpoints.model_dump_json())
+    assert saved.instance_view("redis-queue").redis == RedisEndpoint(host="127.0.0.1", port=56380)
+
+
+def test_uri_names_the_instance(tmp_path):
+    spec = load_spec_file(write(tmp_path, SPEC))
+    endpoints = planned_endpoints(spec, "local", stand_in=False)
+    secrets = {secret_id: f"pw-{secret_id}" for secret_id, _ in spec.secret_refs()}
+    queue = next(s for s in declared_services(spec) if s.name == "redis-queue")
+    assert queue.store.uri(spec, endpoints, secrets, "worker") == \
+        "redis://worker:pw-redis-queue.users.worker@127.0.0.1:56380/0"
+    with pytest.raises(UserError, match="no user 'worker'"):  # the worker exists only in the queue
+        store_of("redis").uri(spec, endpoints, secrets, "worker")
+
+
+def test_a_store_found_by_an_instance_name_is_its_services(tmp_path):
+    assert store_of("redis-queue") is store_of("redis")
+
+
+def test_an_environment_without_instances_has_none(tmp_path):
+    data = {**SPEC, "services": {k: v for k, v in SPEC["services"].items() if "instance_of" not in v}}
+    spec = load_spec_file(write(tmp_path, data))
+    assert spec.services.instances() == {}
+    assert "instances" not in planned_endpoints(spec, "local", stand_in=False).model_dump(exclude_defaults=True)
+
+
+# ---- bad input: one line naming the file, the field and the fix; exit 2 -----------------------------------------
+def test_two_instances_on_one_port_are_refused(tmp_path):
+    line = assert_rejected(tmp_path, write(tmp_path, with_instance(port=56379)))
+    assert "port 56379 is used by both redis and redis-queue" in line
+
+
+def test_an_instance_on_another_services_port_is_refused(tmp_path):
+    line = assert_rejected(tmp_path, write(tmp_path, with_instance(port=55433)))
+    assert "postgres-reports and redis-queue" in line
+
+
+def test_an_instance_of_a_service_without_instances_lists_those_with(tmp_path):
+    line = assert_rejected(tmp_path, write(tmp_path, with_instance(instance_of="mongodb")))
+    assert "redis-queue.instance_of" in line and "use one of: postgres, redis" in line
+
+
+@pytest.mark.parametrize("name", ["queue", "redis_queue", "redis-", "redis-Queue", "redis--q", "postgres-q",
+                                  "redis-" + "q" * 40])
+def test_an_instance_name_must_follow_the_pattern(tmp_path, name):
+    line = assert_rejected(tmp_path, write(tmp_path, with_instance(name=name)))
+    assert "is not an instance name" in line and "redis-<suffix>" in line
+
+
+def test_an_instances_own_field_is_named(tmp_path):
+    line = assert_rejected(tmp_path, write(tmp_path, with_instance(maxmemory_policy="sometimes")))
+    assert "redis-queue.maxmemory_policy" in line and "noeviction" in line
+
+
+def test_an_instances_unknown_key_is_named(tmp_path):
+    line = assert_rejected(tmp_path, write(tmp_path, with_instance(prot=1)))
+    assert "redis-queue.prot" in line
+
+
+def test_an_instances_literal_password_is_refused_without_echo(tmp_path):
+    data = with_instance(users=[{"name": "app", "password": "hunter2-canary"}])
+    line = assert_rejected(tmp_path, write(tmp_path, data))
+    assert "hunter2" not in line and "redis-queue.users.0.password" in line
