@@ -160,3 +160,29 @@ def test_an_instances_literal_password_is_refused_without_echo(tmp_path):
     data = with_instance(users=[{"name": "app", "password": "hunter2-canary"}])
     line = assert_rejected(tmp_path, write(tmp_path, data))
     assert "hunter2" not in line and "redis-queue.users.0.password" in line
+
+
+# ---- apps' uses: an instance by name --------------------------------------------------------------------------
+def with_app(uses: dict) -> dict:
+    data = yaml.safe_load(yaml.safe_dump(SPEC))
+    data["services"]["apps"] = [{"name": "worker", "port": 56390, "uses": uses}]
+    return data
+
+
+def test_an_app_uses_an_instance_by_name(tmp_path):
+    spec = load_spec_file(write(tmp_path, with_app({"redis": "app", "instances": {"redis-queue": "worker",
+                                                                                  "postgres-reports": ["shop", "shop_app"]}})))
+    app = next(s for s in plan_of(spec, tmp_path).services if s.role == "app")
+    assert app.depends_on == ["redis", "redis-queue", "postgres-reports"]
+    assert app.secret_environment == ["REDIS_URI", "REDIS_QUEUE_URI", "POSTGRES_REPORTS_URI"]
+    env = next(f for f in app.files if f.path.endswith("app.env")).content
+    assert ":56380/0" in env and ":55433/shop" in env
+
+
+@pytest.mark.parametrize("uses, expected", [
+    ({"instances": {"redis-qq": "worker"}}, "app worker: uses.instances: 'redis-qq' is not a declared instance"),
+    ({"instances": {"redis-queue": ["a", "b"]}}, "app worker: uses.instances.redis-queue: Input should be a valid string"),
+    ({"instances": {"redis-queue": "nobody"}}, "app worker: redis user 'nobody' is not declared"),
+])
+def test_an_app_naming_a_missing_instance_or_user_is_refused(tmp_path, uses, expected):
+    assert expected in assert_rejected(tmp_path, write(tmp_path, with_app(uses)))
