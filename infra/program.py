@@ -40,14 +40,7 @@ def component_module(service: str):
 
 def declare_environment(cfg: StackConfig, prefix: str | None = None) -> dict[str, pulumi.Resource]:
     """`prefix` names the resources (default: the environment); tests use it to keep mock names unique."""
-    spec = cfg.spec
-    if spec.services.instances():
-        from datastack.errors import UserError
-
-        instance = next(iter(spec.services.instances()))
-        raise UserError(f"services.{instance}: the Pulumi program does not declare instances of a store yet",
-                        fix="use the local or docker engine for this environment, or move the instance to its own stack")
-    plan = cfg.plan()
+    spec, plan = cfg.spec, cfg.plan()
     env = prefix or spec.name
     defs = {d.service: d for d in container_definitions(spec, plan)}
     docker_host = cfg.docker_host or DEFAULT_DOCKER_HOST
@@ -60,8 +53,12 @@ def declare_environment(cfg: StackConfig, prefix: str | None = None) -> dict[str
     ctx = Declaring(env=env, cfg=cfg, plan=plan, definitions=defs, network=network, docker_host=docker_host,
                     endpoints={**shape, "docker_host": docker_host})
     services = declared_services(spec)
+    instances = spec.services.instances()
     for service in (s for s in services if s.store is not None):
-        component_module(service.name).declare(ctx)
+        if service.name in instances:  # the component of the service it is an instance of, under its own name
+            component_module(instances[service.name]).declare(ctx, service.name)
+        else:
+            component_module(service.name).declare(ctx)
     # Users, schema and ACLs before anything logs in: what uses the stores waits for the reconcile step.
     ctx.stores = ctx.stores_ready()
     ctx.reconcile = Reconcile(f"{env}-reconcile", ReconcileArgs(

@@ -28,7 +28,8 @@ class Postgres(ServiceComponent):
         self.register_outputs({"endpoint": self.endpoint, "container": self.container.name, "container_id": self.container.id})
 
 
-def declare(ctx) -> None:
-    if "postgres" in ctx.definitions:
-        ctx.made["postgres"] = Postgres(f"{ctx.env}-postgres", PostgresArgs(server=ctx.definitions["postgres"], network=ctx.network))
-        ctx.endpoints["postgres"] = ctx.made["postgres"].endpoint
+def declare(ctx, name: str = "postgres") -> None:
+    """The server planned as `name`: postgres, or one of its instances (postgres-<suffix>)."""
+    if name in ctx.definitions:
+        ctx.made[name] = Postgres(f"{ctx.env}-{name}", PostgresArgs(server=ctx.definitions[name], network=ctx.network))
+        ctx.add_endpoint(name, "postgres", ctx.made[name].endpoint)

@@ -27,7 +27,8 @@ class Redis(ServiceComponent):
         self.register_outputs({"endpoint": self.endpoint, "container": self.container.name, "container_id": self.container.id})
 
 
-def declare(ctx) -> None:
-    if "redis" in ctx.definitions:
-        ctx.made["redis"] = Redis(f"{ctx.env}-redis", RedisArgs(server=ctx.definitions["redis"], network=ctx.network))
-        ctx.endpoints["redis"] = ctx.made["redis"].endpoint
+def declare(ctx, name: str = "redis") -> None:
+    """The server planned as `name`: redis, or one of its instances (redis-<suffix>)."""
+    if name in ctx.definitions:
+        ctx.made[name] = Redis(f"{ctx.env}-{name}", RedisArgs(server=ctx.definitions[name], network=ctx.network))
+        ctx.add_endpoint(name, "redis", ctx.made[name].endpoint)
