@@ -15,6 +15,7 @@ import pytest
 import redis
 import yaml
 
+from datastack.paths import PROJECT_ROOT
 from tests.support.environments import ThrowawayEnvironment, port_free, reachable_tmpdir
 
 pytestmark = pytest.mark.integration
@@ -41,8 +42,12 @@ def instances_spec(state: Path) -> dict:
         "state_dir": str(state),
         "services": {
             "postgres": {"port": pg, "databases": {"shop": {"users": [{"name": "shop_app", "access": "app"}]}}},
-            "postgres-reports": {"instance_of": "postgres", "port": pg_reports,
-                                 "databases": {"reports": {"users": [{"name": "analyst", "access": "readonly"}]}}},
+            "postgres-reports": {"instance_of": "postgres", "port": pg_reports, "databases": {
+                "reports": {"users": [{"name": "analyst", "access": "readonly"}]},
+                # Alembic in the instance: migrate takes it to head there, check compares it there.
+                "trading_service": {"alembic": str(PROJECT_ROOT / "migrations/postgres/trading_service"),
+                                    "users": [{"name": "trading_service_owner", "access": "owner"},
+                                              {"name": "trading_service_app", "access": "app"}]}}},
             "redis": {"port": cache, "maxmemory_policy": CACHE_POLICY,
                       "users": [{"name": "cache_app"}, reader("cache_reader")]},
             "redis-queue": {"instance_of": "redis", "port": queue, "maxmemory_policy": QUEUE_POLICY,
@@ -78,7 +83,8 @@ def redis_client(uri: str) -> redis.Redis:
 def test_up_migrate_check_pass_with_every_instance(env):
     done = env.cli("check", check=False)
     assert done.returncode == 0, done.stdout + done.stderr
-    assert re.search(r"redis-queue\s+│\s+users", done.stdout), "the report counts the instance's checks as its own"
+    assert re.search(r"redis-queue\s+│\s+users\s+│\s+[1-9]", done.stdout), "the report counts the instance's checks"
+    assert re.search(r"postgres-reports\s+│\s+structure\s+│\s+[1-9]", done.stdout), "Alembic head compared there"
 
 
 def test_each_redis_has_its_own_config(env):
@@ -106,6 +112,10 @@ def test_each_postgres_cluster_has_its_own_roles(env):
         assert [r for (r,) in reports.execute(roles)] == ["analyst"]
         assert [r for (r,) in main.execute(roles)] == ["shop_app"]
     psycopg.connect(cli_uri(env, "postgres-reports", "analyst")).close()
+    with psycopg.connect(cli_uri(env, "postgres-reports", "trading_service_app")) as app:
+        assert app.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0003_orders_metadata"
+    with psycopg.connect(cli_uri(env, "postgres")) as main:
+        assert main.execute("SELECT 1 FROM pg_database WHERE datname = 'trading_service'").fetchone() is None
 
 
 def test_status_and_secrets_name_each_instance(env):

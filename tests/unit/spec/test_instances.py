@@ -116,6 +116,17 @@ def test_a_store_found_by_an_instance_name_is_its_services(tmp_path):
     assert store_of("redis-queue") is store_of("redis")
 
 
+def test_plan_shows_each_instance_as_written(tmp_path):
+    from datastack.plan.design import declared_design, merged_spec
+
+    spec = load_spec_file(write(tmp_path, SPEC))
+    merged = merged_spec(spec)["services"]["redis-queue"]
+    assert merged["instance_of"] == "redis" and merged["maxmemory_policy"] == "noeviction"
+    assert "instance_of" not in merged_spec(spec)["services"]["redis"]
+    design = declared_design(spec)
+    assert design["redis-queue"]["maxmemory_policy"] == "noeviction" and design["redis"]["maxmemory_policy"] == "allkeys-lru"
+
+
 def test_an_environment_without_instances_has_none(tmp_path):
     data = {**SPEC, "services": {k: v for k, v in SPEC["services"].items() if "instance_of" not in v}}
     spec = load_spec_file(write(tmp_path, data))
