@@ -112,6 +112,18 @@ def test_uri_names_the_instance(tmp_path):
         store_of("redis").uri(spec, endpoints, secrets, "worker")
 
 
+def test_migrate_store_names_a_declared_store_or_instance(tmp_path):
+    from datastack.migrate.report import MigrateOptions
+    from datastack.migrate.stores import migrate_all
+
+    spec = load_spec_file(write(tmp_path, SPEC))
+    endpoints = planned_endpoints(spec, "local", stand_in=False)
+    with pytest.raises(UserError) as refused:
+        migrate_all(spec, endpoints, {}, MigrateOptions(), only=["redis-queue", "redis-qeue"])
+    assert "--store 'redis-qeue' is not a store" in refused.value.one_line()
+    assert "use one of: postgres, postgres-reports, redis, redis-queue" in refused.value.one_line()
+
+
 def test_a_store_found_by_an_instance_name_is_its_services(tmp_path):
     assert store_of("redis-queue") is store_of("redis")
 
