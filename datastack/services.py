@@ -128,10 +128,16 @@ def instance_service(service: Service, name: str) -> Service:
             return None
 
         def call(spec, endpoints, *rest):
+            rest = [_progress_naming(r, service.name, name) if hasattr(r, "progress") else r for r in rest]
             result = hook(spec.instance_view(name), endpoints.instance_view(name), *rest)
             return _renamed(result, name) if reports else result
 
         return call
+
+    def design(spec, report_design):
+        users_before = len(report_design.users)
+        service.design(spec.instance_view(name), report_design)
+        report_design.users[users_before:] = [(name, *rest) for _, *rest in report_design.users[users_before:]]
 
     def address(spec, endpoints, scope):
         from .endpoints import Endpoints
@@ -147,8 +153,16 @@ def instance_service(service: Service, name: str) -> Service:
                         uri=store_view(store.uri, reports=False), snapshot=store_view(store.snapshot, reports=False))
     return replace(service, name=name, label=None, spec_key=name, store=store, plan=spec_view(service.plan),
                    check_spec=spec_view(service.check_spec), referenced_paths=spec_view(service.referenced_paths),
-                   design=spec_view(service.design), plan_design=spec_view(service.plan_design),
+                   design=design if service.design is not None else None, plan_design=spec_view(service.plan_design),
                    address=address if service.address is not None else None, checks_dir=None)
+
+
+def _progress_naming(options, service: str, name: str):
+    """MigrateOptions whose progress lines name the instance where the service's own code names the service."""
+    say = options.progress
+    if say is None:
+        return options
+    return options.model_copy(update={"progress": lambda line: say(name + line[len(service):] if line.startswith(service + " ") else line)})
 
 
 def _renamed(result, name: str):

@@ -139,6 +139,20 @@ def test_plan_shows_each_instance_as_written(tmp_path):
     assert design["redis-queue"]["maxmemory_policy"] == "noeviction" and design["redis"]["maxmemory_policy"] == "allkeys-lru"
 
 
+def test_the_report_and_progress_name_the_instance(tmp_path):
+    from datastack.check.design import declared_design
+    from datastack.migrate.report import MigrateOptions
+    from datastack.services import _progress_naming
+
+    users = declared_design(load_spec_file(write(tmp_path, SPEC))).users
+    assert ("redis-queue", "worker") in {u[:2] for u in users} and ("redis", "worker") not in {u[:2] for u in users}
+    said: list[str] = []
+    options = _progress_naming(MigrateOptions(progress=said.append), "redis", "redis-queue")
+    options.say("redis acl user worker: create_user")
+    options.say("redisx stays")
+    assert said == ["redis-queue acl user worker: create_user", "redisx stays"]
+
+
 def test_an_environment_without_instances_has_none(tmp_path):
     data = {**SPEC, "services": {k: v for k, v in SPEC["services"].items() if "instance_of" not in v}}
     spec = load_spec_file(write(tmp_path, data))
