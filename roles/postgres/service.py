@@ -39,8 +39,8 @@ SERVICE = Service(
     find_programs=find_postgres_programs,
     install_hints=INSTALL_HINTS,
     system_user="postgres",
-    referenced_paths=lambda spec: [(f"services.postgres.databases.{d}.alembic", db.alembic, "directory")
-                                   for d, db in spec.services.postgres.databases.items()],
+    referenced_paths=lambda spec: [(f"services.{spec.services.postgres.declared_as('postgres')}.databases.{d}.alembic",
+                                    db.alembic, "directory") for d, db in spec.services.postgres.databases.items()],
     container=CONTAINER,
     design=lazy("roles.postgres.design", "postgres_design"),
     template_filters=TEMPLATE_FILTERS,

@@ -223,3 +223,10 @@ def test_an_app_uses_an_instance_by_name(tmp_path):
 ])
 def test_an_app_naming_a_missing_instance_or_user_is_refused(tmp_path, uses, expected):
     assert expected in assert_rejected(tmp_path, write(tmp_path, with_app(uses)))
+
+
+def test_a_missing_alembic_directory_of_an_instance_names_the_instance(tmp_path):
+    data = yaml.safe_load(yaml.safe_dump(SPEC))
+    data["services"]["postgres-reports"]["databases"]["shop"]["alembic"] = "no/such/dir"
+    line = assert_rejected(tmp_path, write(tmp_path, data))
+    assert "services.postgres-reports.databases.shop.alembic" in line
