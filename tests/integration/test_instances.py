@@ -127,6 +127,33 @@ def test_status_and_secrets_name_each_instance(env):
     assert "redis-queue.admin" in secrets and secrets["redis-queue.admin"] != secrets["redis.admin"]
 
 
+def test_rotating_an_instances_secrets_is_a_migrate_of_that_instance(env):
+    rotated = {"redis-queue.users.worker": ("redis-queue", "worker"), "redis-queue.admin": ("redis-queue", None)}
+    kept = ("redis", "cache_app")
+    old = {key: cli_uri(env, *login) for key, login in rotated.items()}
+    kept_uri = cli_uri(env, *kept)
+    path = env.session.state_dir / "secrets.json"
+    path.write_text(json.dumps({**json.loads(path.read_text()), **{key: secrets_token() for key in rotated}}))
+    env.cli("migrate", "--store", "redis-queue")
+    for key, login in rotated.items():
+        new = cli_uri(env, *login)
+        assert new != old[key] and logs_in(new) and not logs_in(old[key]), f"{key}: not rotated"
+    assert cli_uri(env, *kept) == kept_uri and logs_in(kept_uri), "the cache's passwords are its own: unchanged"
+
+
+def secrets_token() -> str:
+    import secrets
+
+    return secrets.token_hex(24)
+
+
+def logs_in(uri: str) -> bool:
+    try:
+        return redis_client(uri).ping()
+    except redis.AuthenticationError:
+        return False
+
+
 def test_drift_in_one_instance_fails_check_naming_it_and_migrate_store_repairs_it(env):
     queue_admin = redis_client(cli_uri(env, "redis-queue"))
     assert queue_admin.acl_deluser("worker") == 1
