@@ -209,9 +209,12 @@ def runs_stand_in(planned: "list[ServicePlan]") -> bool:
 
 
 def store_of(role: str) -> Store:
-    """The store of a registered service, or of the service an instance name (`<service>-<suffix>`) belongs to."""
-    owner = next((s for s in registered_services() if s.instances and role.startswith(s.name + "-")), None)
-    store = (owner if owner is not None and role not in {s.name for s in registered_services()} else service_named(role)).store
+    """The store of a registered service, or of the service an instance name (`<service>-<suffix>`) belongs to
+    (`datastack diff` compares snapshots keyed by name)."""
+    registered = registered_services()
+    if not any(s.name == role for s in registered):
+        role = next((s.name for s in registered if s.instances and role.startswith(s.name + "-")), role)
+    store = service_named(role).store
     if store is None:
         raise ValueError(f"service {role!r} is not a store")
     return store

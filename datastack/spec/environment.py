@@ -205,13 +205,12 @@ class EnvironmentSpec(Strict):
         """This spec as the instance `name` sees it: its section in its service's place, so the service's own code
         (plan, reconciler, logins, checks) runs for it unchanged."""
         from ..errors import UserError
+        from ..services import service_named
 
         of = self.services.instances().get(name)
         if of is None:
             raise UserError(f"no instance {name!r} in this environment",
                             fix=f"use one of: {', '.join(self.services.instances()) or '(none declared)'}")
-        from ..services import service_named
-
         key = service_named(of).spec_key or of
         services = self.services.model_copy(update={key: self.services.sections()[name]})
         return self.model_copy(update={"services": services})
