@@ -230,3 +230,21 @@ def test_a_missing_alembic_directory_of_an_instance_names_the_instance(tmp_path)
     data["services"]["postgres-reports"]["databases"]["shop"]["alembic"] = "no/such/dir"
     line = assert_rejected(tmp_path, write(tmp_path, data))
     assert "services.postgres-reports.databases.shop.alembic" in line
+
+
+def test_production_rules_apply_to_each_instance(tmp_path):
+    data = with_instance(bind="0.0.0.0")
+    data.update(tier="production", secrets={"default": "${env:SHOP_{ID}}"})
+    line = assert_rejected(tmp_path, write(tmp_path, data))
+    assert "services.redis-queue: binds 0.0.0.0 in tier production" in line and "exposed" in line
+    assert load_spec_file(write(tmp_path, {**data, "exposed": ["redis-queue"]}, "exposed.yaml")).services.instances()
+
+
+def test_an_overlay_adds_or_removes_an_instance(tmp_path):
+    base = yaml.safe_load(yaml.safe_dump(SPEC))
+    del base["services"]["redis-queue"]
+    write(tmp_path, base, "base.yaml")
+    added = load_spec_file(write(tmp_path, {"extends": "base.yaml", "services": {"redis-queue": SPEC["services"]["redis-queue"]}}))
+    assert added.services.instances()["redis-queue"] == "redis" and added.name == "twocache"
+    removed = load_spec_file(write(tmp_path, {"extends": "base.yaml", "services": {"postgres-reports": None}}, "less.yaml"))
+    assert removed.services.instances() == {}
