@@ -81,8 +81,14 @@ class AppSpec(Strict):
                 raise ValueError(f"app {self.name} uses {store} but no {store} service is declared; fix: declare services.{store}")
             database, user = use
             if database not in section.databases or user not in {u.name for u in section.databases[database].users}:
-                raise ValueError(f"app {self.name}: {store} user {user!r} is not declared in database {database!r}; "
-                                 "fix: declare the user or correct apps.uses")
+                raise ValueError(f"app {self.name}: {_named(section, store)} user {user!r} is not declared in database "
+                                 f"{database!r}; fix: declare the user or correct apps.uses")
         if uses.redis is not None:
             if s.redis is None or uses.redis not in {u.name for u in s.redis.users}:
-                raise ValueError(f"app {self.name}: redis user {uses.redis!r} is not declared; fix: add it to services.redis.users")
+                where = _named(s.redis, "redis")
+                raise ValueError(f"app {self.name}: {where} user {uses.redis!r} is not declared; fix: add it to services.{where}.users")
+
+
+def _named(section, store: str) -> str:
+    """The section's key: the store's, or an instance's (seen through spec.instance_view)."""
+    return section.declared_as(store) if hasattr(section, "declared_as") else store

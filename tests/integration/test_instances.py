@@ -85,6 +85,8 @@ def test_up_migrate_check_pass_with_every_instance(env):
     assert done.returncode == 0, done.stdout + done.stderr
     assert re.search(r"redis-queue\s+│\s+users\s+│\s+[1-9]", done.stdout), "the report counts the instance's checks"
     assert re.search(r"postgres-reports\s+│\s+structure\s+│\s+[1-9]", done.stdout), "Alembic head compared there"
+    read_only = env.cli("check", "--read-only", check=False)  # each instance's readonly users suffice
+    assert read_only.returncode == 0, read_only.stdout + read_only.stderr
 
 
 def test_each_redis_has_its_own_config(env):

@@ -219,7 +219,8 @@ def test_an_app_uses_an_instance_by_name(tmp_path):
 @pytest.mark.parametrize("uses, expected", [
     ({"instances": {"redis-qq": "worker"}}, "app worker: uses.instances: 'redis-qq' is not a declared instance"),
     ({"instances": {"redis-queue": ["a", "b"]}}, "app worker: uses.instances.redis-queue: Input should be a valid string"),
-    ({"instances": {"redis-queue": "nobody"}}, "app worker: redis user 'nobody' is not declared"),
+    ({"instances": {"redis-queue": "nobody"}}, "app worker: redis-queue user 'nobody' is not declared — fix: add it to services.redis-queue.users"),
+    ({"instances": {"postgres-reports": ["shop", "nobody"]}}, "app worker: postgres-reports user 'nobody' is not declared"),
 ])
 def test_an_app_naming_a_missing_instance_or_user_is_refused(tmp_path, uses, expected):
     assert expected in assert_rejected(tmp_path, write(tmp_path, with_app(uses)))
