@@ -16,18 +16,27 @@ class MongoEndpoint(BaseModel):
     hosts: list[str] = Field(description="host:port of every member")
     replica_set: str | None = Field(default=None, description="set name to connect with; None for a single node")
     stand_in: bool = Field(default=False, description="True when SecantusDB stands in for mongod")
+    external: bool = Field(default=False, description="a server datastack does not provision (no process, files or host checks here)")
+    # An external server given by a URI reference: hosts and options come from that secret (never stored here).
+    uri_secret_id: str | None = Field(default=None, description="secret id of the server's URI, when given by reference")
     testinfra_host: str = "local://"
+
+    def where(self) -> str:
+        """Where it answers, for messages: never the URI of an external server (it may hold credentials)."""
+        return ",".join(self.hosts) or "the URI its spec gives by reference"
 
 
 class PostgresEndpoint(BaseModel):
     host: str
     port: int
+    external: bool = Field(default=False, description="a server datastack does not provision (no process, files or host checks here)")
     testinfra_host: str = "local://"
 
 
 class RedisEndpoint(BaseModel):
     host: str
     port: int
+    external: bool = Field(default=False, description="a server datastack does not provision (no process, files or host checks here)")
     testinfra_host: str = "local://"
 
 

@@ -47,7 +47,7 @@ class Connections:
         if service is None:
             return None
         ep = self.target.endpoints
-        where = {"mongodb": lambda: ",".join(ep.mongodb.hosts), "postgres": lambda: f"{ep.postgres.host}:{ep.postgres.port}",
+        where = {"mongodb": lambda: ep.mongodb.where(), "postgres": lambda: f"{ep.postgres.host}:{ep.postgres.port}",
                  "redis": lambda: f"{ep.redis.host}:{ep.redis.port}"}[service]()
         self._down[service] = _stopped_answering(service, where, _first_line(exc))
         return self._down[service]
@@ -99,7 +99,7 @@ class Connections:
         if refused:
             pytest.fail(f"mongodb refused the login of {login.user}: {refused} "
                         f"— fix: '{self.target.up_fix}' resets passwords to the spec's secrets", pytrace=False)
-        self._mark_down("mongodb", ",".join(self.target.endpoints.mongodb.hosts), down)
+        self._mark_down("mongodb", self.target.endpoints.mongodb.where(), down)
 
     # ---- PostgreSQL ---------------------------------------------------------------------
     def postgres(self, login: Login, database: str | None = None):

@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, Field, model_validator
 
 from datastack.spec.common import Access, BindAddress, Credential, Port, SecretId, SecretRef, Strict, GENERATE
+from datastack.spec.external import HostPort, Reference, refuse_generated_secrets, refuse_provisioned_fields
 from datastack.spec.spec_paths import SpecRelative
 from datastack.spec.validators import ReplicaSetName, Version, check_name, check_port_range
 from .names import MONGO_USER, MONGO_RESERVED_USERS, MongoDatabaseName, MongoRoleName, MongoUserName
@@ -83,6 +84,30 @@ class MongoDatabase(Strict):
         return self
 
 
+class MongoExternal(Strict):
+    """A MongoDB datastack does not provision (Atlas, a server run by another team): a URI or a seed list."""
+
+    uri: Reference | None = Field(default=None, description="mongodb:// or mongodb+srv:// URI, by reference (it may "
+                                                             "hold credentials; the section's admin logs in)")
+    hosts: list[HostPort] = Field(default_factory=list, max_length=50, description="seed list: host:port of members")
+    replica_set: ReplicaSetName | None = Field(default=None, description="the set name, with a seed list")
+
+    @model_validator(mode="after")
+    def _uri_or_seed_list(self):
+        if (self.uri is None) == (not self.hosts):
+            raise ValueError("give either uri (a reference) or hosts (a seed list); fix: keep exactly one of them")
+        if self.uri is not None and self.replica_set is not None:
+            raise ValueError("replica_set goes with hosts, not uri; fix: put replicaSet=NAME in the URI")
+        if len(self.hosts) > 1 and self.replica_set is None:
+            raise ValueError("a seed list of several hosts needs the set's name; fix: add replica_set: NAME")
+        return self
+
+
+# What only describes a server datastack runs: refused beside `external:` rather than silently ignored.
+MONGO_PROVISIONED_FIELDS = ("version", "topology", "members", "replica_set_name", "port", "bind",
+                            "wiredtiger_cache_gb", "keyfile")
+
+
 class MongoSpec(Strict):
     version: Version = Field(default="7.0", description="MongoDB server version (image tag for containers)")
     topology: Literal["replica_set", "standalone"] = "replica_set"
@@ -97,6 +122,18 @@ class MongoSpec(Strict):
                                        description="WiredTiger cache per member in GB (storage.wiredTiger.engineConfig.cacheSizeGB)")
     keyfile: SecretRef = Field(default=GENERATE, description="replica set keyFile content (internal member auth)")
     databases: dict[MongoDatabaseName, MongoDatabase] = Field(default_factory=dict)
+    external: MongoExternal | None = Field(default=None, description="a server datastack does not provision: "
+                                                                      "migrated and checked, never started or stopped")
+
+    @model_validator(mode="after")
+    def _external_is_not_provisioned(self):
+        if self.external is not None:
+            refuse_provisioned_fields(self, MONGO_PROVISIONED_FIELDS)
+        return self
+
+    def check_against(self, spec) -> None:
+        if self.external is not None:
+            refuse_generated_secrets("mongodb", self, spec)
 
     @model_validator(mode="after")
     def _member_ports_fit(self):
@@ -123,6 +160,8 @@ class MongoSpec(Strict):
         return [self.port + i for i in range(self.members)]
 
     def declared_ports(self) -> list[tuple[str, int]]:
+        if self.external is not None:
+            return []  # nothing listens here
         return [(f"mongodb member {i}", p) for i, p in enumerate(self.ports)]
 
     @property
@@ -133,12 +172,18 @@ class MongoSpec(Strict):
     def keyfile_secret_id(self) -> SecretId:
         return SecretId.of("mongodb", "keyfile")
 
+    @property
+    def external_uri_secret_id(self) -> SecretId:
+        return SecretId.of("mongodb", "external_uri")
+
     def user_secret_id(self, database: str, user: str) -> SecretId:
         return SecretId.of("mongodb", database, user)
 
     def secret_refs(self) -> list[tuple[SecretId, str]]:
         refs = [(self.admin_secret_id, self.admin.password)]
-        if self.topology == "replica_set":
+        if self.external is not None and self.external.uri is not None:
+            refs.append((self.external_uri_secret_id, self.external.uri))  # resolved and masked like a password
+        elif self.external is None and self.topology == "replica_set":
             refs.append((self.keyfile_secret_id, self.keyfile))
         for db_name, db in self.databases.items():
             refs += [(self.user_secret_id(db_name, u.name), u.password) for u in db.users]

@@ -1,0 +1,99 @@
+"""External stores: servers datastack does not provision (a managed database or cache service) but migrates and
+checks. The pieces every store's `external:` block shares: host names, ports, references, and the two rules —
+fields that only describe a provisioned server are refused, and no password of the section may be generated."""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from typing import TYPE_CHECKING, Annotated
+
+from pydantic import AfterValidator, Field
+
+from .common import GENERATE, SECRET_REF, Strict
+from .validators import control_character
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+    from .environment import EnvironmentSpec
+
+# RFC 1123 host name: dot-separated labels of letters, digits and '-', not starting or ending with '-'.
+HOST_LABEL = re.compile(r"^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$")
+MAX_HOST_NAME = 253
+
+
+def check_host(value: str) -> str:
+    """A host name or an IP address, nothing else (it ends up in URIs and connection strings)."""
+    if control_character(value) is None:
+        try:
+            ipaddress.ip_address(value)
+            return value
+        except ValueError:
+            labels = value.removesuffix(".").split(".")
+            if 0 < len(value) <= MAX_HOST_NAME and all(HOST_LABEL.match(label) for label in labels):
+                return value
+    raise ValueError("not a host name or IP address; fix: write a name such as db.example.com or an IP address")
+
+
+def check_host_port(value: str) -> str:
+    """host:port (an IPv6 address in brackets: [::1]:27017), the port 1-65535."""
+    host, sep, port = value.rpartition(":")
+    if host.startswith("[") and host.endswith("]"):
+        host = host[1:-1]
+    elif ":" in host:
+        sep = ""  # an IPv6 address without brackets: its port cannot be told apart
+    if not sep or not port.isascii() or not port.isdigit() or not 1 <= int(port) <= 65535:
+        raise ValueError("not host:port; fix: write it as db.example.com:27017 ([::1]:27017 for IPv6), port 1-65535")
+    check_host(host)
+    return value
+
+
+def check_reference(value: str) -> str:
+    if SECRET_REF.match(value):
+        return value
+    # The loader never echoes a value whose error says "secret must be a reference": this one may hold a password.
+    raise ValueError("a secret must be a reference, not a literal (a URI may hold credentials); "
+                     "fix: use ${env:NAME} or ${file:PATH}")
+
+
+Host = Annotated[str, AfterValidator(check_host)]
+HostPort = Annotated[str, AfterValidator(check_host_port)]
+ServerPort = Annotated[int, Field(ge=1, le=65535, description="TCP port of the external server")]
+# A value that may hold credentials (a URI with a password in it): only ever a reference, never generated.
+Reference = Annotated[str, AfterValidator(check_reference)]
+
+
+class ExternalServer(Strict):
+    """One server by host and port (a managed database or cache given by its address)."""
+
+    host: Host = Field(description="its host name or IP address")
+    port: ServerPort
+
+    @property
+    def where(self) -> str:
+        return f"[{self.host}]:{self.port}" if ":" in self.host else f"{self.host}:{self.port}"
+
+
+def external_note(key: str, where: str) -> str:
+    """What `plan` and `up` say of an external section."""
+    return f"{key} is external ({where}): not provisioned, started or stopped by datastack; migrated and checked"
+
+
+def refuse_provisioned_fields(section: BaseModel, fields: tuple[str, ...]) -> None:
+    """Fields that only describe a server datastack runs are refused beside `external:`, not silently ignored."""
+    stated = [name for name in fields if name in section.model_fields_set]
+    if stated:
+        raise ValueError(f"{stated[0]}: applies only to a server datastack provisions, and this one is external; "
+                         f"fix: remove {stated[0]} (external: says where the server is)")
+
+
+def refuse_generated_secrets(key: str, section, spec: EnvironmentSpec) -> None:
+    """datastack cannot invent the password of a server it did not create: every secret of an external section
+    (after the environment's secret convention applied) must be a reference."""
+    own = {secret_id for secret_id, _ in section.secret_refs()}
+    for secret_id, ref in spec.secret_refs():
+        if secret_id in own and ref == GENERATE:
+            raise ValueError(f"services.{key}.external: the password of {secret_id} is 'generate', but datastack cannot "
+                             "invent the password of a server it did not create; fix: give it as ${env:NAME} or "
+                             "${file:PATH} (or set a convention under secrets.default)")

@@ -1,0 +1,132 @@
+"""External stores in the spec: what `external:` accepts, and the bad input it refuses through the real CLI (exit 2,
+one line naming file, field and fix, no secret or URI echoed, nothing written or started)."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+from typer.testing import CliRunner
+
+from datastack.cli import app
+from tests.unit.spec.hostile import CANARY, assert_rejected, base_spec, files_under, run_plan, set_path, write_spec
+
+M = "services.mongodb"
+
+
+def external_mongo(tmp, external=None) -> dict:
+    """The hostile suite's base spec with its MongoDB declared external: passwords by reference, no server fields."""
+    spec = base_spec(tmp)
+    mongo = spec["services"]["mongodb"]
+    for provisioned in ("topology", "members", "port", "bind", "keyfile"):
+        del mongo[provisioned]
+    mongo["admin"]["password"] = "${env:EXT_MONGO_ADMIN}"
+    for user in mongo["databases"]["bot_core"]["users"]:
+        user["password"] = f"${{env:EXT_{user['name'].upper()}}}"
+    mongo["external"] = external or {"hosts": ["db-0.example.net:27017", "10.0.0.7:27018"], "replica_set": "atlas-x1"}
+    return spec
+
+
+def test_an_external_mongodb_plans_nothing_to_run_and_says_so(tmp_path):
+    code, out, err = run_plan(write_spec(tmp_path, external_mongo(tmp_path)))
+    assert code == 0, err
+    assert "mongodb is external (db-0.example.net:27017, 10.0.0.7:27018)" in " ".join(out.split())
+    assert "mongodb-0" not in out and "secantus" not in out
+
+
+def test_a_uri_reference_is_masked_in_plan(tmp_path, monkeypatch):
+    monkeypatch.setenv("EXT_MONGO_URI", f"mongodb+srv://admin:{CANARY}@cluster0.example.net/")
+    spec = external_mongo(tmp_path, {"uri": "${env:EXT_MONGO_URI}"})
+    code, out, err = run_plan(write_spec(tmp_path, spec))
+    assert code == 0, err
+    assert "a URI given by reference (masked)" in " ".join(out.split())
+    assert CANARY not in out + err and "cluster0" not in out + err
+
+
+BAD = [
+    # ---- datastack cannot invent the password of a server it did not create
+    ("admin-generate", f"{M}.admin.password", "generate", ("services.mongodb.external", "mongodb.admin")),
+    ("user-generate", f"{M}.databases.bot_core.users.1.password", "generate",
+     ("services.mongodb.external", "mongodb.bot_core.bot_core_app")),
+    # ---- seed lists: host:port, a real host name or IP, port 1-65535
+    ("port-too-big", f"{M}.external.hosts", ["db.example.net:99999"], ("services.mongodb.external.hosts.0",)),
+    ("port-zero", f"{M}.external.hosts", ["db.example.net:0"], ("services.mongodb.external.hosts.0",)),
+    ("no-port", f"{M}.external.hosts", ["db.example.net"], ("services.mongodb.external.hosts.0",)),
+    ("space-in-host", f"{M}.external.hosts", ["db example.net:27017"], ("services.mongodb.external.hosts.0",)),
+    ("newline-in-host", f"{M}.external.hosts", ["db.example.net\n:27017"], ("services.mongodb.external.hosts",)),
+    ("uri-in-hosts", f"{M}.external.hosts", ["mongodb://db.example.net:27017"], ("services.mongodb.external.hosts.0",)),
+    ("ipv6-unbracketed", f"{M}.external.hosts", ["::1:27017"], ("services.mongodb.external.hosts.0",)),
+    ("label-dash", f"{M}.external.hosts", ["-db.example.net:27017"], ("services.mongodb.external.hosts.0",)),
+    ("two-hosts-no-set", f"{M}.external", {"hosts": ["a.example.net:1", "b.example.net:2"]}, ("services.mongodb.external",)),
+    # ---- a URI is a reference only (it may hold a password), and only one way of saying where
+    ("literal-uri", f"{M}.external", {"uri": f"mongodb://admin:{CANARY}@db.example.net/"}, ("services.mongodb.external.uri",)),
+    ("uri-generate", f"{M}.external", {"uri": "generate"}, ("services.mongodb.external.uri",)),
+    ("uri-and-hosts", f"{M}.external", {"uri": "${env:X}", "hosts": ["db.example.net:27017"]}, ("services.mongodb.external",)),
+    ("neither", f"{M}.external", {}, ("services.mongodb.external",)),
+    ("uri-with-set", f"{M}.external", {"uri": "${env:X}", "replica_set": "rs0"}, ("services.mongodb.external",)),
+    # ---- what only a provisioned server has is refused, not ignored
+    ("port-beside-external", f"{M}.port", 27117, ("services.mongodb", "port")),
+    ("members-beside-external", f"{M}.members", 3, ("services.mongodb", "members")),
+    ("keyfile-beside-external", f"{M}.keyfile", "${env:KEYFILE}", ("services.mongodb", "keyfile")),
+]
+
+
+@pytest.mark.parametrize("case_id,path,value,fields", BAD, ids=[c[0] for c in BAD])
+def test_bad_external_input_is_one_line(tmp_path, case_id, path, value, fields):
+    spec = set_path(external_mongo(tmp_path), path, value)
+    assert_rejected(tmp_path, write_spec(tmp_path, spec), fields=fields)
+
+
+def test_a_generated_password_is_refused_even_when_unstated(tmp_path):
+    spec = external_mongo(tmp_path)
+    del spec["services"]["mongodb"]["databases"]["bot_core"]["users"][2]["password"]  # defaults to generate
+    assert_rejected(tmp_path, write_spec(tmp_path, spec), fields=("mongodb.bot_core.bot_core_readonly",))
+
+
+def test_a_secret_convention_supplies_the_references(tmp_path):
+    spec = external_mongo(tmp_path)
+    spec["secrets"] = {"default": "${env:DS_{ID}}"}
+    for user in spec["services"]["mongodb"]["databases"]["bot_core"]["users"]:
+        del user["password"]
+    code, _, err = run_plan(write_spec(tmp_path, spec))
+    assert code == 0, err
+
+
+@pytest.mark.parametrize("resolved", [f"http://admin:{CANARY}@db.example.net/", f"mongodb://admin:{CANARY}@",
+                                      f"mongodb+srv://admin:{CANARY}@a.example.net:27017,b.example.net/",
+                                      f"{CANARY}"])
+def test_a_uri_reference_that_holds_no_mongodb_uri_stops_up_without_echoing_it(tmp_path, monkeypatch, resolved):
+    monkeypatch.setenv("EXT_MONGO_URI", resolved)
+    for name in ("EXT_MONGO_ADMIN", "EXT_BOT_CORE_ADMIN", "EXT_BOT_CORE_APP", "EXT_BOT_CORE_READONLY"):
+        monkeypatch.setenv(name, "pw")
+    spec = external_mongo(tmp_path, {"uri": "${env:EXT_MONGO_URI}"})
+    spec["services"] = {"mongodb": spec["services"]["mongodb"]}  # nothing else that `up` could start
+    path = write_spec(tmp_path, spec)
+    before = files_under(tmp_path / "state")
+    result = CliRunner().invoke(app, ["up", "--spec", str(path)], catch_exceptions=False)
+    line = result.stderr.strip()
+    assert result.exit_code == 2 and "\n" not in line, result.stdout + result.stderr
+    assert "services.mongodb.external.uri" in line and "${env:EXT_MONGO_URI}" in line and "fix:" in line, line
+    assert CANARY not in result.stdout + result.stderr and resolved not in result.stdout + result.stderr
+    assert not {f for f in files_under(tmp_path / "state") - before if "endpoints" in f or "mongo" in f}
+
+
+def test_the_shared_host_validators():
+    from datastack.spec.external import check_host, check_host_port
+
+    for good in ("db.example.net", "10.0.0.1", "::1", "localhost", "a-b.c"):
+        assert check_host(good) == good
+    for bad in ("", "a..b", "db_x.example.net", "a" * 64 + ".net", "é.net", "db.net\u200b"):
+        with pytest.raises(ValueError, match="fix:"):
+            check_host(bad)
+    assert check_host_port("[::1]:27017") == "[::1]:27017"
+    for bad in ("[::1]27017", "db:", "db:+1", "db:٣", ":27017"):
+        with pytest.raises(ValueError, match="fix:"):
+            check_host_port(bad)
+
+
+def test_external_ports_do_not_clash_with_provisioned_ones(tmp_path):
+    # Nothing listens here for an external server: another section may use the same port number on this machine.
+    spec = external_mongo(tmp_path, {"hosts": ["db.example.net:55432"]})
+    code, _, err = run_plan(write_spec(tmp_path, copy.deepcopy(spec)))
+    assert code == 0, err
