@@ -6,16 +6,13 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, ClassVar
 
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, Field, model_validator
 
 from .common import GENERATE, SECRET_REF, Strict
-from .validators import control_character
 
 if TYPE_CHECKING:
-    from pydantic import BaseModel
-
     from .environment import EnvironmentSpec
 
 # RFC 1123 host name: dot-separated labels of letters, digits and '-', not starting or ending with '-'.
@@ -24,15 +21,15 @@ MAX_HOST_NAME = 253
 
 
 def check_host(value: str) -> str:
-    """A host name or an IP address, nothing else (it ends up in URIs and connection strings)."""
-    if control_character(value) is None:
-        try:
-            ipaddress.ip_address(value)
+    """A host name or an IP address, nothing else (it ends up in URIs and connection strings). Labels are ASCII
+    letters, digits and '-' only, so no control or invisible character gets through."""
+    try:
+        ipaddress.ip_address(value)
+        return value
+    except ValueError:
+        labels = value.removesuffix(".").split(".")
+        if 0 < len(value) <= MAX_HOST_NAME and all(HOST_LABEL.fullmatch(label) for label in labels):
             return value
-        except ValueError:
-            labels = value.removesuffix(".").split(".")
-            if 0 < len(value) <= MAX_HOST_NAME and all(HOST_LABEL.match(label) for label in labels):
-                return value
     raise ValueError("not a host name or IP address; fix: write a name such as db.example.com or an IP address")
 
 
@@ -80,20 +77,29 @@ def external_note(key: str, where: str) -> str:
     return f"{key} is external ({where}): not provisioned, started or stopped by datastack; migrated and checked"
 
 
-def refuse_provisioned_fields(section: BaseModel, fields: tuple[str, ...]) -> None:
-    """Fields that only describe a server datastack runs are refused beside `external:`, not silently ignored."""
-    stated = [name for name in fields if name in section.model_fields_set]
-    if stated:
-        raise ValueError(f"{stated[0]}: applies only to a server datastack provisions, and this one is external; "
-                         f"fix: remove {stated[0]} (external: says where the server is)")
+class MayBeExternal(Strict):
+    """A store's section that may say `external:` (each declares that field with its own shape). Then what only
+    describes a server datastack runs is refused rather than silently ignored, and no password of the section may be
+    generated: datastack cannot invent the password of a server it did not create."""
 
+    section_key: ClassVar[str]  # its key under services:, for messages
+    provisioned_fields: ClassVar[tuple[str, ...]] = ()
 
-def refuse_generated_secrets(key: str, section, spec: EnvironmentSpec) -> None:
-    """datastack cannot invent the password of a server it did not create: every secret of an external section
-    (after the environment's secret convention applied) must be a reference."""
-    own = {secret_id for secret_id, _ in section.secret_refs()}
-    for secret_id, ref in spec.secret_refs():
-        if secret_id in own and ref == GENERATE:
-            raise ValueError(f"services.{key}.external: the password of {secret_id} is 'generate', but datastack cannot "
-                             "invent the password of a server it did not create; fix: give it as ${env:NAME} or "
-                             "${file:PATH} (or set a convention under secrets.default)")
+    @model_validator(mode="after")
+    def _external_is_not_provisioned(self):
+        stated = [name for name in self.provisioned_fields if name in self.model_fields_set]
+        if self.external is not None and stated:
+            raise ValueError(f"{stated[0]}: applies only to a server datastack provisions, and this one is external; "
+                             f"fix: remove {stated[0]} (external: says where the server is)")
+        return self
+
+    def check_against(self, spec: EnvironmentSpec) -> None:
+        # After the environment's secret convention applied: an unstated password it supplies is a reference.
+        if self.external is None:
+            return
+        own = {secret_id for secret_id, _ in self.secret_refs()}
+        for secret_id, ref in spec.secret_refs():
+            if secret_id in own and ref == GENERATE:
+                raise ValueError(f"services.{self.section_key}.external: the password of {secret_id} is 'generate', "
+                                 "but datastack cannot invent the password of a server it did not create; fix: give "
+                                 "it as ${env:NAME} or ${file:PATH} (or set a convention under secrets.default)")

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, Field, model_validator
 
 from datastack.spec.common import Access, BindAddress, Credential, Port, SecretId, SecretRef, Strict, GENERATE
-from datastack.spec.external import HostPort, Reference, refuse_generated_secrets, refuse_provisioned_fields
+from datastack.spec.external import HostPort, MayBeExternal, Reference
 from datastack.spec.spec_paths import SpecRelative
 from datastack.spec.validators import ReplicaSetName, Version, check_name, check_port_range
 from .names import MONGO_USER, MONGO_RESERVED_USERS, MongoDatabaseName, MongoRoleName, MongoUserName
@@ -108,7 +108,10 @@ MONGO_PROVISIONED_FIELDS = ("version", "topology", "members", "replica_set_name"
                             "wiredtiger_cache_gb", "keyfile")
 
 
-class MongoSpec(Strict):
+class MongoSpec(MayBeExternal):
+    section_key = "mongodb"
+    provisioned_fields = MONGO_PROVISIONED_FIELDS
+
     version: Version = Field(default="7.0", description="MongoDB server version (image tag for containers)")
     topology: Literal["replica_set", "standalone"] = "replica_set"
     members: int = Field(default=3, ge=1, le=7, description="replica set members, on consecutive ports")
@@ -124,16 +127,6 @@ class MongoSpec(Strict):
     databases: dict[MongoDatabaseName, MongoDatabase] = Field(default_factory=dict)
     external: MongoExternal | None = Field(default=None, description="a server datastack does not provision: "
                                                                       "migrated and checked, never started or stopped")
-
-    @model_validator(mode="after")
-    def _external_is_not_provisioned(self):
-        if self.external is not None:
-            refuse_provisioned_fields(self, MONGO_PROVISIONED_FIELDS)
-        return self
-
-    def check_against(self, spec) -> None:
-        if self.external is not None:
-            refuse_generated_secrets("mongodb", self, spec)
 
     @model_validator(mode="after")
     def _member_ports_fit(self):

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from datastack.endpoints import Endpoints, RedisEndpoint
 from datastack.plan.addresses import AddressScope
 from datastack.plan.containers import dns_alias
+from datastack.spec.external import ExternalServer
 
 from .container import INNER_PORT
 
@@ -15,7 +16,14 @@ if TYPE_CHECKING:
 
 
 def redis_address(spec: EnvironmentSpec, endpoints: Endpoints, scope: AddressScope) -> None:
-    if scope.inside:
+    if spec.services.redis.external is not None:
+        endpoints.redis = external_endpoint(spec.services.redis.external)  # the same from every engine and side
+    elif scope.inside:
         endpoints.redis = RedisEndpoint(host=dns_alias("redis"), port=INNER_PORT)
     else:
         endpoints.redis = RedisEndpoint(host=scope.host, port=spec.services.redis.port)
+
+
+def external_endpoint(external: ExternalServer) -> RedisEndpoint:
+    """Where an external Redis answers, as declared: the one place its endpoint is built (TLS settings join here)."""
+    return RedisEndpoint(host=external.host, port=external.port, external=True)

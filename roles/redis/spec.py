@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import Field, field_validator, model_validator
 
 from datastack.spec.common import Access, BindAddress, Credential, Port, SecretId, SecretRef, Strict, GENERATE
+from datastack.spec.external import ExternalServer, MayBeExternal
 from .spec_acl import command_rule_problem, pattern_problem, readonly_rule_problem
 from datastack.spec.validators import Version, check_name
 from .names import REDIS_RESERVED_USERS, REDIS_USER, RedisUserName
@@ -78,7 +79,15 @@ class RedisPersistence(Strict):
     aof: bool = False
 
 
-class RedisSpec(Strict):
+# What only a server datastack runs has (startup-only settings); maxmemory, its policy and persistence stay: migrate
+# sets them with CONFIG SET on any Redis that allows it.
+REDIS_PROVISIONED_FIELDS = ("version", "port", "bind", "databases")
+
+
+class RedisSpec(MayBeExternal):
+    section_key = "redis"
+    provisioned_fields = REDIS_PROVISIONED_FIELDS
+
     version: Version = "7.0"
     port: Port = 6379
     bind: BindAddress = "127.0.0.1"
@@ -88,6 +97,11 @@ class RedisSpec(Strict):
     databases: int = Field(default=16, ge=1, le=1024)
     persistence: RedisPersistence = RedisPersistence()
     users: list[RedisUser] = Field(default_factory=list)
+    external: ExternalServer | None = Field(default=None, description="a server datastack does not provision: "
+                                                                       "migrated and checked, never started or stopped")
+
+    def declared_ports(self) -> list[tuple[str, int]]:
+        return [] if self.external is not None else [("redis", self.port)]  # nothing listens here when external
 
     @field_validator("maxmemory_policy", mode="before")
     @classmethod

@@ -8,10 +8,7 @@ touches it. The same server is then declared by a URI reference (`${env:...}`) a
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -20,6 +17,7 @@ import yaml
 from datastack.paths import PROJECT_ROOT
 from tests.integration.migrate_mongodb.mongodb_standin import ADMIN_PASSWORD, MongoStandIn
 from tests.support.environments import port_free, reachable_tmpdir
+from tests.support.external import SpecCli, failed, file_reference
 
 BOT_CORE = PROJECT_ROOT / "migrations" / "mongodb" / "bot_core" / "schema.yaml"
 USERS = [("bot_core_admin", "admin", ["dbOwner", "readWrite"]), ("bot_core_app", "app", ["readWrite"]),
@@ -31,40 +29,21 @@ def _free_port() -> int:
     return next(p for p in PORTS if port_free(p))
 
 
-def _write_secret(root: Path, name: str, value: str) -> str:
-    path = root / "secrets" / name
-    path.parent.mkdir(mode=0o700, exist_ok=True)
-    path.write_text(value)
-    path.chmod(0o600)
-    return f"${{file:{path}}}"
-
-
 def _spec(root: Path, external: dict, state: str = "state") -> dict:
     return {"name": "ext-mongo", "state_dir": str(root / state), "services": {"mongodb": {
-        "admin": {"name": "admin", "password": _write_secret(root, "admin", ADMIN_PASSWORD)},
+        "admin": {"name": "admin", "password": file_reference(root, "admin", ADMIN_PASSWORD)},
         "external": external,
         "databases": {"bot_core": {"schema": str(BOT_CORE), "users": [
-            {"name": name, "access": access, "roles": roles, "password": _write_secret(root, name, f"pw-{name}-1")}
+            {"name": name, "access": access, "roles": roles, "password": file_reference(root, name, f"pw-{name}-1")}
             for name, access, roles in USERS]}},
     }}}
 
 
-class External:
+class External(SpecCli):
     def __init__(self, root: Path, server: MongoStandIn):
-        self.root, self.server = root, server
-        self.spec_path = root / "ext-mongo.yaml"
+        super().__init__(root, root / "ext-mongo.yaml")
+        self.server = server
         self.spec_path.write_text(yaml.safe_dump(_spec(root, {"hosts": [server.host]})))
-
-    def cli(self, *args: str, spec: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-m", "datastack.cli", *args, "--spec", str(spec or self.spec_path)],
-                              capture_output=True, text=True, timeout=180, env={**os.environ, **(env or {})})
-
-    def check(self, **kwargs) -> tuple[int, dict]:
-        out = self.root / "check.json"
-        out.unlink(missing_ok=True)
-        done = self.cli("check", "--json", str(out), **kwargs)
-        assert out.exists(), done.stdout + done.stderr
-        return done.returncode, json.loads(out.read_text())
 
 
 @pytest.fixture(scope="module")
@@ -72,12 +51,12 @@ def external():
     root = reachable_tmpdir("datastack-external-mongo-")
     server = MongoStandIn(root)
     server.port = _free_port()
+    external = External(root, server)
     try:
         server.start()  # its administrator made without --auth, then restarted with --auth
-        yield External(root, server)
+        yield external
     finally:
-        subprocess.run([sys.executable, "-m", "datastack.cli", "down", "--purge", "--spec", str(root / "ext-mongo.yaml")],
-                       capture_output=True, timeout=120)
+        external.purge()
         server.stop()
         shutil.rmtree(root, ignore_errors=True)
 
@@ -117,8 +96,7 @@ def test_migrate_builds_bot_core_in_it_and_check_passes(external):
     assert _users(external.server, "bot_core") == sorted(name for name, _, _ in USERS)
 
     code, report = external.check()
-    failed = {c["id"]: c["message"] for c in report["checks"] if c["outcome"] == "failed"}
-    assert code == 0 and not failed, failed
+    assert code == 0 and not failed(report), failed(report)
     mongo = [c for c in report["checks"] if c["service"] == "mongodb"]
     host_checks = [c for c in mongo if "own_user" in c["id"] or "declared_ports" in c["id"] or "files_safe" in c["id"]]
     assert host_checks and all(c["outcome"] == "skipped" and "external" in c["message"] for c in host_checks), host_checks
@@ -131,15 +109,15 @@ def test_a_dropped_index_fails_check_by_name_and_migrate_repairs_it(external):
         index = next(i["name"] for i in client.bot_core.trades.list_indexes() if i["name"] != "_id_")
         client.bot_core.trades.drop_index(index)
     code, report = external.check()
-    failed = " ".join(c["message"] for c in report["checks"] if c["outcome"] == "failed")
-    assert code == 1 and index in failed, failed
+    messages = " ".join(failed(report).values())
+    assert code == 1 and index in messages, messages
 
     done = external.cli("migrate")
     assert done.returncode == 0, done.stdout + done.stderr
     with external.server.admin_client() as client:
         assert index in {i["name"] for i in client.bot_core.trades.list_indexes()}
     code, report = external.check()
-    assert code == 0, [c["message"] for c in report["checks"] if c["outcome"] == "failed"]
+    assert code == 0, failed(report)
 
 
 def test_uri_reaches_it_as_the_declared_users(external):
@@ -164,7 +142,7 @@ def test_declared_by_a_uri_reference_it_checks_the_same(external):
     out = external.root / "by-uri.json"
     done = external.cli("check", "--json", str(out), spec=spec, env={"EXTERNAL_MONGO_URI": uri})
     report = json.loads(out.read_text())
-    assert done.returncode == 0, [c["message"] for c in report["checks"] if c["outcome"] == "failed"]
+    assert done.returncode == 0, failed(report)
     assert "not-used" not in done.stdout + done.stderr + out.read_text()
 
 

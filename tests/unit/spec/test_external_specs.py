@@ -116,7 +116,7 @@ def test_the_shared_host_validators():
 
     for good in ("db.example.net", "10.0.0.1", "::1", "localhost", "a-b.c"):
         assert check_host(good) == good
-    for bad in ("", "a..b", "db_x.example.net", "a" * 64 + ".net", "é.net", "db.net\u200b"):
+    for bad in ("", "a..b", "db_x.example.net", "a" * 64 + ".net", "é.net", "db.net\u200b", "db.net\n", "db\x00.net"):
         with pytest.raises(ValueError, match="fix:"):
             check_host(bad)
     assert check_host_port("[::1]:27017") == "[::1]:27017"
@@ -130,3 +130,51 @@ def test_external_ports_do_not_clash_with_provisioned_ones(tmp_path):
     spec = external_mongo(tmp_path, {"hosts": ["db.example.net:55432"]})
     code, _, err = run_plan(write_spec(tmp_path, copy.deepcopy(spec)))
     assert code == 0, err
+
+
+def external_postgres_redis(tmp) -> dict:
+    """The base spec with PostgreSQL and Redis declared external by host and port, passwords by reference."""
+    spec = base_spec(tmp)
+    pg, rd = spec["services"]["postgres"], spec["services"]["redis"]
+    for section in (pg, rd):
+        del section["port"], section["bind"]
+    del pg["settings"]
+    pg["superuser"]["password"] = "${env:EXT_PG_ADMIN}"
+    rd["admin"]["password"] = "${env:EXT_REDIS_ADMIN}"
+    for user in [u for db in pg["databases"].values() for u in db["users"]] + rd["users"]:
+        user["password"] = f"${{env:EXT_{user['name'].upper()}}}"
+    pg["external"] = {"host": "pg.example.net", "port": 5432}
+    rd["external"] = {"host": "10.1.2.3", "port": 6379}
+    return spec
+
+
+def test_external_postgres_and_redis_plan_nothing_to_run(tmp_path):
+    code, out, err = run_plan(write_spec(tmp_path, external_postgres_redis(tmp_path)))
+    assert code == 0, err
+    text = " ".join(out.split())
+    assert "postgres is external (pg.example.net:5432)" in text and "redis is external (10.1.2.3:6379)" in text
+
+
+P, R = "services.postgres", "services.redis"
+BAD_BY_ADDRESS = [
+    ("pg-superuser-generate", f"{P}.superuser.password", "generate", ("services.postgres.external", "postgres.superuser")),
+    ("pg-user-generate", f"{P}.databases.algo_trading.users.1.password", "generate",
+     ("services.postgres.external", "postgres.algo_trading.algo_trading_app")),
+    ("redis-admin-generate", f"{R}.admin.password", "generate", ("services.redis.external", "redis.admin")),
+    ("redis-user-generate", f"{R}.users.0.password", "generate", ("services.redis.external", "redis.users.trading_app")),
+    ("pg-port-too-big", f"{P}.external.port", 70000, ("services.postgres.external.port",)),
+    ("redis-port-zero", f"{R}.external.port", 0, ("services.redis.external.port",)),
+    ("pg-host-with-port", f"{P}.external.host", "pg.example.net:5432", ("services.postgres.external.host",)),
+    ("redis-host-newline", f"{R}.external.host", "cache\n.example.net", ("services.redis.external.host",)),
+    ("redis-host-uri", f"{R}.external.host", "redis://cache.example.net", ("services.redis.external.host",)),
+    ("pg-no-host", f"{P}.external", {"port": 5432}, ("services.postgres.external.host",)),
+    ("pg-settings-beside-external", f"{P}.settings", {"max_connections": 10}, ("services.postgres", "settings")),
+    ("redis-databases-beside-external", f"{R}.databases", 4, ("services.redis", "databases")),
+    ("redis-port-beside-external", f"{R}.port", 56379, ("services.redis", "port")),
+]
+
+
+@pytest.mark.parametrize("case_id,path,value,fields", BAD_BY_ADDRESS, ids=[c[0] for c in BAD_BY_ADDRESS])
+def test_bad_external_address_input_is_one_line(tmp_path, case_id, path, value, fields):
+    spec = set_path(external_postgres_redis(tmp_path), path, value)
+    assert_rejected(tmp_path, write_spec(tmp_path, spec), fields=fields)
