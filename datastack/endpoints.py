@@ -26,18 +26,26 @@ class MongoEndpoint(BaseModel):
         return ",".join(self.hosts) or "the URI its spec gives by reference"
 
 
-class PostgresEndpoint(BaseModel):
+class ServerEndpoint(BaseModel):
+    """One server at host:port (or, external, at the URI its spec gives by reference: then host and port are unset)."""
+
     host: str
     port: int
-    external: bool = Field(default=False, description="a server datastack does not provision (no process, files or host checks here)")
     testinfra_host: str = "local://"
+    external: bool = Field(default=False, description="a server datastack does not provision (no process, files or host checks here)")
+    uri_secret_id: str | None = Field(default=None, description="secret id of the server's URI, when given by reference")
+
+    def where(self) -> str:
+        """Where it answers, for messages: never the URI of an external server (it may hold credentials)."""
+        return "the URI its spec gives by reference" if self.uri_secret_id else f"{self.host}:{self.port}"
 
 
-class RedisEndpoint(BaseModel):
-    host: str
-    port: int
-    external: bool = Field(default=False, description="a server datastack does not provision (no process, files or host checks here)")
-    testinfra_host: str = "local://"
+class PostgresEndpoint(ServerEndpoint):
+    pass
+
+
+class RedisEndpoint(ServerEndpoint):
+    pass
 
 
 class HttpEndpoint(BaseModel):

@@ -79,9 +79,10 @@ class Target:
             return None
         s = self.spec.services
         ids = set()
+        for section in (s.mongodb, s.postgres, s.redis):
+            if section:
+                ids |= {secret_id for secret_id, _ in section.external_uri_refs()}  # where the server is, not a login
         if s.mongodb:
-            if s.mongodb.external is not None and s.mongodb.external.uri is not None:
-                ids.add(s.mongodb.external_uri_secret_id)  # where the server is, not a login
             ids |= {s.mongodb.user_secret_id(db, u.name) for db, d in s.mongodb.databases.items() for u in d.users if u.access == "readonly"}
         if s.postgres:
             ids |= {s.postgres.user_secret_id(db, u.name) for db, d in s.postgres.databases.items() for u in d.users if u.access == "readonly"}

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated, ClassVar
 
 from pydantic import AfterValidator, Field, model_validator
 
-from .common import GENERATE, SECRET_REF, Strict
+from ..errors import UserError
+from .common import GENERATE, SECRET_REF, SecretId, Strict
 
 if TYPE_CHECKING:
     from .environment import EnvironmentSpec
@@ -61,15 +63,45 @@ ServerPort = Annotated[int, Field(ge=1, le=65535, description="TCP port of the e
 Reference = Annotated[str, AfterValidator(check_reference)]
 
 
-class ExternalServer(Strict):
-    """One server by host and port (a managed database or cache given by its address)."""
+URI_BY_REFERENCE = "a URI given by reference (masked)"
 
-    host: Host = Field(description="its host name or IP address")
-    port: ServerPort
+
+class ExternalServer(Strict):
+    """One server by host and port, or by a URI reference (a managed database or cache)."""
+
+    host: Host | None = Field(default=None, description="its host name or IP address")
+    port: ServerPort | None = None
+    uri: Reference | None = Field(default=None, description="its URI, by reference (it may hold credentials; the "
+                                                             "section's administrator logs in)")
+
+    @model_validator(mode="after")
+    def _host_and_port_or_uri(self):
+        if (self.uri is None) == (self.host is None and self.port is None):
+            raise ValueError("give either host and port, or uri (a reference); fix: keep exactly one of them")
+        if self.uri is None and (self.host is None or self.port is None):
+            raise ValueError(f"{'port' if self.port is None else 'host'} is missing; fix: give both host and port")
+        return self
 
     @property
     def where(self) -> str:
+        if self.uri is not None:
+            return URI_BY_REFERENCE
         return f"[{self.host}]:{self.port}" if ":" in self.host else f"{self.host}:{self.port}"
+
+
+def parse_server_uri(uri: str, schemes: tuple[str, ...], parse: Callable[[str], dict],
+                     refused: tuple[type[Exception], ...], parser: str) -> dict:
+    """A resolved URI reference read by its driver's own parser (`parse`, which raises `refused`): one of `schemes`,
+    naming a host. Raises ValueError whose message never repeats the URI (it may hold a password)."""
+    if not uri.startswith(tuple(f"{scheme}://" for scheme in schemes)):
+        raise ValueError(f"is not a {' or '.join(f'{scheme}://' for scheme in schemes)} URI")
+    try:
+        params = parse(uri)
+    except refused:
+        raise ValueError(f"is not a valid {schemes[0]}:// URI ({parser} refused it)") from None
+    if not params.get("host"):
+        raise ValueError("names no host")
+    return params
 
 
 def external_note(key: str, where: str) -> str:
@@ -92,6 +124,28 @@ class MayBeExternal(Strict):
             raise ValueError(f"{stated[0]}: applies only to a server datastack provisions, and this one is external; "
                              f"fix: remove {stated[0]} (external: says where the server is)")
         return self
+
+    @property
+    def external_uri_secret_id(self) -> SecretId:
+        return SecretId.of(self.section_key, "external_uri")
+
+    def external_uri_refs(self) -> list[tuple[SecretId, str]]:
+        """An external server's URI reference: resolved and masked like a password (it may hold one)."""
+        uri = getattr(self.external, "uri", None)
+        return [(self.external_uri_secret_id, uri)] if uri is not None else []
+
+    def check_resolved_uri(self, secrets: dict[str, str], spec_file: str, parse: Callable[[str], object],
+                           example: str) -> None:
+        """Once resolved (before anything starts), the URI reference must hold a URI its driver's parser accepts;
+        `parse` raises ValueError, and neither its message nor this one repeats the URI."""
+        uri = getattr(self.external, "uri", None)
+        if uri is None or self.external_uri_secret_id not in secrets:
+            return
+        try:
+            parse(secrets[self.external_uri_secret_id])
+        except ValueError as exc:
+            raise UserError(f"services.{self.section_key}.external.uri: what {uri} holds {exc}", where=spec_file,
+                            fix=f"point the reference at a URI such as {example}") from None
 
     def check_against(self, spec: EnvironmentSpec) -> None:
         # After the environment's secret convention applied: an unstated password it supplies is a reference.

@@ -8,7 +8,6 @@ from dataclasses import replace
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
 from datastack.credentials import Login, require_section, unknown_user
-from datastack.errors import UserError
 from datastack.endpoints import Endpoints
 
 if TYPE_CHECKING:
@@ -72,15 +71,7 @@ def check_server_uri(uri: str) -> dict:
 
 
 def check_external_uri(spec: EnvironmentSpec, secrets: dict[str, str], spec_file: str) -> None:
-    """Once resolved (before anything starts), an external URI reference must hold a MongoDB URI."""
-    mongo = spec.services.mongodb
-    if mongo.external is None or mongo.external.uri is None or mongo.external_uri_secret_id not in secrets:
-        return
-    try:
-        check_server_uri(secrets[mongo.external_uri_secret_id])
-    except ValueError as exc:
-        raise UserError(f"services.mongodb.external.uri: what {mongo.external.uri} holds {exc}", where=spec_file,
-                        fix="point the reference at a URI such as mongodb+srv://cluster0.example.net/") from None
+    spec.services.mongodb.check_resolved_uri(secrets, spec_file, check_server_uri, "mongodb+srv://cluster0.example.net/")
 
 
 def _from_server_uri(login: Login, auth: str, params: list[str]) -> str:

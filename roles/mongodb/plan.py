@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from datastack.plan import containers
-from datastack.spec.external import external_note
+from datastack.spec.external import URI_BY_REFERENCE, external_note
 from datastack.plan.context import PlanContext
 from datastack.plan.model import BootstrapStep, Probe, ServicePlan
 
@@ -36,7 +36,7 @@ def plan_mongodb(spec: EnvironmentSpec, ctx: PlanContext) -> list[ServicePlan]:
     if mongo is None:
         return []
     if mongo.external is not None:
-        where = "a URI given by reference (masked)" if mongo.external.uri else ", ".join(mongo.external.hosts)
+        where = URI_BY_REFERENCE if mongo.external.uri else ", ".join(mongo.external.hosts)
         ctx.notes.append(external_note("mongodb", where))
         return []  # nothing to run: migrate and check reach it where external: says
     if ctx.layout.target == "local" and not ctx.toolchain.program("mongod"):

@@ -165,18 +165,13 @@ class MongoSpec(MayBeExternal):
     def keyfile_secret_id(self) -> SecretId:
         return SecretId.of("mongodb", "keyfile")
 
-    @property
-    def external_uri_secret_id(self) -> SecretId:
-        return SecretId.of("mongodb", "external_uri")
-
     def user_secret_id(self, database: str, user: str) -> SecretId:
         return SecretId.of("mongodb", database, user)
 
     def secret_refs(self) -> list[tuple[SecretId, str]]:
         refs = [(self.admin_secret_id, self.admin.password)]
-        if self.external is not None and self.external.uri is not None:
-            refs.append((self.external_uri_secret_id, self.external.uri))  # resolved and masked like a password
-        elif self.external is None and self.topology == "replica_set":
+        refs += self.external_uri_refs()
+        if self.external is None and self.topology == "replica_set":
             refs.append((self.keyfile_secret_id, self.keyfile))
         for db_name, db in self.databases.items():
             refs += [(self.user_secret_id(db_name, u.name), u.password) for u in db.users]

@@ -128,7 +128,7 @@ class PostgresSpec(MayBeExternal):
         return SecretId.of("postgres", database, user)
 
     def secret_refs(self) -> list[tuple[SecretId, str]]:
-        refs = [(self.superuser_secret_id, self.superuser.password)]
+        refs = [(self.superuser_secret_id, self.superuser.password), *self.external_uri_refs()]
         for db_name, db in self.databases.items():
             refs += [(self.user_secret_id(db_name, u.name), u.password) for u in db.users]
         return refs

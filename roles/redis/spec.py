@@ -142,7 +142,8 @@ class RedisSpec(MayBeExternal):
         return SecretId.of("redis", "users", user)  # a user named admin cannot share redis.admin
 
     def secret_refs(self) -> list[tuple[SecretId, str]]:
-        return [(self.admin_secret_id, self.admin.password), *((self.user_secret_id(u.name), u.password) for u in self.users)]
+        return [(self.admin_secret_id, self.admin.password), *self.external_uri_refs(),
+                *((self.user_secret_id(u.name), u.password) for u in self.users)]
 
     def user(self, name: str) -> RedisUser:
         for user in self.users:

@@ -7,6 +7,7 @@ checks skipped as external; a deleted ACL user and a dropped role fail `check` b
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 from pathlib import Path
@@ -188,6 +189,30 @@ def test_drift_in_them_fails_check_by_name_and_migrate_repairs_it(external):
     assert migrate.returncode == 0, migrate.stdout + migrate.stderr
     code, report = external.check()
     assert code == 0, failed(report)
+
+
+def test_declared_by_uri_references_they_check_the_same(external):
+    # Credentials in the referenced URIs are replaced by the sections' logins; their options are kept.
+    by_uri = yaml.safe_load(external.spec_path.read_text())
+    by_uri["state_dir"] = str(external.root / "state-by-uri")
+    by_uri["services"]["postgres"]["external"] = {"uri": "${env:EXTERNAL_PG_URI}"}
+    by_uri["services"]["redis"]["external"] = {"uri": "${file:" + str(external.root / "secrets" / "redis-uri") + "}"}
+    spec = external.root / "by-uri.yaml"
+    spec.write_text(yaml.safe_dump(by_uri))
+    file_reference(external.root, "redis-uri", f"redis://someone:not-used@127.0.0.1:{external.servers.redis_port}/0")
+    env = {"EXTERNAL_PG_URI": f"postgresql://someone:not-used@127.0.0.1:{external.servers.pg_port}/x"
+                              "?application_name=external-test&sslmode=disable"}
+    plan = external.cli("plan", spec=spec, env=env)
+    assert plan.returncode == 0 and "not-used" not in plan.stdout, plan.stdout + plan.stderr
+    assert str(external.servers.pg_port) not in plan.stdout and str(external.servers.redis_port) not in plan.stdout
+    migrate = external.cli("migrate", "--json", spec=spec, env=env)
+    assert migrate.returncode == 0, migrate.stdout + migrate.stderr
+    assert json.loads(migrate.stdout)["totals"]["applied"] == 0  # the same servers, already at the spec
+    out = external.root / "by-uri.json"
+    done = external.cli("check", "--json", str(out), spec=spec, env=env)
+    report = json.loads(out.read_text())
+    assert done.returncode == 0, failed(report)
+    assert "not-used" not in done.stdout + done.stderr + out.read_text()
 
 
 def test_uri_and_down_purge(external):

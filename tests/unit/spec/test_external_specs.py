@@ -167,7 +167,15 @@ BAD_BY_ADDRESS = [
     ("pg-host-with-port", f"{P}.external.host", "pg.example.net:5432", ("services.postgres.external.host",)),
     ("redis-host-newline", f"{R}.external.host", "cache\n.example.net", ("services.redis.external.host",)),
     ("redis-host-uri", f"{R}.external.host", "redis://cache.example.net", ("services.redis.external.host",)),
-    ("pg-no-host", f"{P}.external", {"port": 5432}, ("services.postgres.external.host",)),
+    ("pg-no-host", f"{P}.external", {"port": 5432}, ("services.postgres.external", "host is missing")),
+    ("redis-no-port", f"{R}.external", {"host": "cache.example.net"}, ("services.redis.external", "port is missing")),
+    ("pg-uri-and-host", f"{P}.external", {"uri": "${env:PG_URI}", "host": "pg.example.net", "port": 5432},
+     ("services.postgres.external",)),
+    ("pg-literal-uri", f"{P}.external", {"uri": f"postgresql://postgres:{CANARY}@pg.example.net/"},
+     ("services.postgres.external.uri",)),
+    ("redis-literal-uri", f"{R}.external", {"uri": f"rediss://admin:{CANARY}@cache.example.net:6380"},
+     ("services.redis.external.uri",)),
+    ("redis-uri-generate", f"{R}.external", {"uri": "generate"}, ("services.redis.external.uri",)),
     ("pg-settings-beside-external", f"{P}.settings", {"max_connections": 10}, ("services.postgres", "settings")),
     ("redis-databases-beside-external", f"{R}.databases", 4, ("services.redis", "databases")),
     ("redis-port-beside-external", f"{R}.port", 56379, ("services.redis", "port")),
@@ -178,3 +186,46 @@ BAD_BY_ADDRESS = [
 def test_bad_external_address_input_is_one_line(tmp_path, case_id, path, value, fields):
     spec = set_path(external_postgres_redis(tmp_path), path, value)
     assert_rejected(tmp_path, write_spec(tmp_path, spec), fields=fields)
+
+
+@pytest.mark.parametrize("store,resolved", [
+    ("postgres", f"http://postgres:{CANARY}@pg.example.net/"), ("postgres", f"postgresql://postgres:{CANARY}@/db"),
+    ("postgres", f"postgresql://postgres:{CANARY}@pg.example.net/?nosuchoption=1"), ("postgres", CANARY),
+    ("redis", f"https://admin:{CANARY}@cache.example.net/"), ("redis", f"redis://admin:{CANARY}@cache.example.net:port/"),
+    ("redis", f"unix:///tmp/{CANARY}.sock"), ("redis", CANARY),
+])
+def test_a_uri_reference_that_holds_no_uri_of_its_store_stops_up_without_echoing_it(tmp_path, monkeypatch, store, resolved):
+    spec = external_postgres_redis(tmp_path)
+    spec["services"] = {store: spec["services"][store]}  # nothing else that `up` could start
+    spec["services"][store]["external"] = {"uri": "${env:EXT_STORE_URI}"}
+    monkeypatch.setenv("EXT_STORE_URI", resolved)
+    for section in spec["services"].values():
+        for ref in [section.get("superuser", section.get("admin"))["password"]] + [
+                u["password"] for u in section.get("users", [])] + [
+                u["password"] for db in section.get("databases", {}).values() for u in db["users"]]:
+            monkeypatch.setenv(ref.removeprefix("${env:").removesuffix("}"), "pw")
+    path = write_spec(tmp_path, spec)
+    result = CliRunner().invoke(app, ["up", "--spec", str(path)], catch_exceptions=False)
+    line = result.stderr.strip()
+    assert result.exit_code == 2 and "\n" not in line, result.stdout + result.stderr
+    assert f"services.{store}.external.uri" in line and "${env:EXT_STORE_URI}" in line and "fix:" in line, line
+    assert CANARY not in result.stdout + result.stderr
+
+
+def test_store_uris_keep_the_declared_servers_options_and_put_the_login_in():
+    from datastack.credentials import Login
+    from datastack.endpoints import Endpoints, PostgresEndpoint, RedisEndpoint
+    from roles.postgres.login import postgres_uri
+    from roles.redis.login import redis_uri
+
+    endpoints = Endpoints(environment="x", engine="local",
+                          postgres=PostgresEndpoint(host="", port=0, external=True, uri_secret_id="postgres.external_uri"),
+                          redis=RedisEndpoint(host="", port=0, external=True, uri_secret_id="redis.external_uri"))
+    pg = Login("app", "p@ss/word", "trading", "app",
+               server_uri="postgresql://them:theirs@a.example.net:5433,b.example.net:5434/other?sslmode=verify-full"
+                          "&target_session_attrs=read-write&connect_timeout=99")
+    uri = postgres_uri(endpoints, pg, timeout_s=3)
+    assert uri == ("postgresql://app:p%40ss%2Fword@a.example.net:5433,b.example.net:5434/trading?sslmode=verify-full"
+                   "&target_session_attrs=read-write&connect_timeout=3")
+    rd = Login("admin", "secret", None, "admin", server_uri="rediss://them:theirs@cache.example.net:6380/5?ssl_cert_reqs=required")
+    assert redis_uri(endpoints, rd) == "rediss://admin:secret@cache.example.net:6380/0?ssl_cert_reqs=required"
