@@ -25,6 +25,11 @@ class MongoEndpoint(BaseModel):
         """Where it answers, for messages: never the URI of an external server (it may hold credentials)."""
         return ",".join(self.hosts) or "the URI its spec gives by reference"
 
+    def unreachable_fix(self, environment: str) -> str:
+        if self.external:
+            return "it is external: is it running, and reachable from this machine at the declared address?"
+        return f"start it with 'datastack up --env {environment}' and check 'datastack status'"
+
 
 class ServerEndpoint(BaseModel):
     """One server at host:port (or, external, at the URI its spec gives by reference: then host and port are unset)."""
@@ -38,6 +43,11 @@ class ServerEndpoint(BaseModel):
     def where(self) -> str:
         """Where it answers, for messages: never the URI of an external server (it may hold credentials)."""
         return "the URI its spec gives by reference" if self.uri_secret_id else f"{self.host}:{self.port}"
+
+    def unreachable_fix(self) -> str:
+        if self.external:
+            return "it is external: is it running, and reachable from this machine at the declared address?"
+        return "is the environment up? run 'datastack up' (or 'datastack status')"
 
 
 class PostgresEndpoint(ServerEndpoint):

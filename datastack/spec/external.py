@@ -63,7 +63,7 @@ ServerPort = Annotated[int, Field(ge=1, le=65535, description="TCP port of the e
 Reference = Annotated[str, AfterValidator(check_reference)]
 
 
-URI_BY_REFERENCE = "a URI given by reference (masked)"
+URI_BY_REFERENCE = "URI by reference: ********"
 
 
 class ExternalServer(Strict):

@@ -39,7 +39,7 @@ def test_a_uri_reference_is_masked_in_plan(tmp_path, monkeypatch):
     spec = external_mongo(tmp_path, {"uri": "${env:EXT_MONGO_URI}"})
     code, out, err = run_plan(write_spec(tmp_path, spec))
     assert code == 0, err
-    assert "a URI given by reference (masked)" in " ".join(out.split())
+    assert "mongodb is external (URI by reference: ********)" in " ".join(out.split())
     assert CANARY not in out + err and "cluster0" not in out + err
 
 
