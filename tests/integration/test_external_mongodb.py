@@ -144,6 +144,9 @@ def test_declared_by_a_uri_reference_it_checks_the_same(external):
     report = json.loads(out.read_text())
     assert done.returncode == 0, failed(report)
     assert "not-used" not in done.stdout + done.stderr + out.read_text()
+    # Read-only (the on-call runbook): the readonly user's password and where the server is, nothing more.
+    done = external.cli("check", "--read-only", "--json", str(out), spec=spec, env={"EXTERNAL_MONGO_URI": uri})
+    assert done.returncode == 0, failed(json.loads(out.read_text()))
 
 
 def test_down_purge_never_touches_it(external):
