@@ -68,4 +68,4 @@ def _unreachable(endpoints: Endpoints, user: str, database: str, exc: BaseExcept
     ep = endpoints.postgres
     reason = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
     return RuntimeFailure(f"cannot connect to postgres at {ep.where()}, database {database}, as {user}: {reason}",
-                          fix=ep.unreachable_fix())
+                          fix=ep.unreachable_fix(endpoints.environment))
