@@ -60,6 +60,9 @@ class Service:
     # A store's latency budgets, `checks.budgets.<name>` in the spec (a pydantic model whose fields default to the
     # budgets in ms); built-in services only, read by its checks/test_<name>_latency.py.
     latency_budgets: type | None = None
+    # Checks on its resolved secrets (an external server's URI parses), run where secrets are resolved, before anything
+    # starts: (spec, secrets, spec file as shown); raises UserError, which never repeats a secret.
+    check_secrets: Callable[["EnvironmentSpec", Secrets, str], None] | None = None
     # Checks at spec load that need more than the model (files it names exist and parse); raises UserError.
     check_spec: Callable[["EnvironmentSpec", "Path"], None] | None = None
     # Runs a ServicePlan's first-start steps (`bootstrap`) against the server at host:port, reached without auth.
@@ -152,7 +155,8 @@ def instance_service(service: Service, name: str) -> Service:
                         reconcile_logins=store_view(store.reconcile_logins), roll_back=store_view(store.roll_back),
                         uri=store_view(store.uri, reports=False), snapshot=store_view(store.snapshot, reports=False))
     return replace(service, name=name, label=None, spec_key=name, store=store, plan=spec_view(service.plan),
-                   check_spec=spec_view(service.check_spec), referenced_paths=spec_view(service.referenced_paths),
+                   check_spec=spec_view(service.check_spec), check_secrets=spec_view(service.check_secrets),
+                   referenced_paths=spec_view(service.referenced_paths),
                    design=design if service.design is not None else None, plan_design=spec_view(service.plan_design),
                    address=address if service.address is not None else None, checks_dir=None)
 

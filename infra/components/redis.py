@@ -28,7 +28,12 @@ class Redis(ServiceComponent):
 
 
 def declare(ctx, name: str = "redis") -> None:
-    """The server planned as `name`: redis, or one of its instances (redis-<suffix>)."""
-    if name in ctx.definitions:
+    """The server planned as `name`: redis, or one of its instances (redis-<suffix>); an external one only has an endpoint."""
+    from roles.redis.addresses import external_endpoint
+
+    section = ctx.cfg.spec.services.sections()[name]
+    if section.external is not None:
+        ctx.add_endpoint(name, "redis", external_endpoint(section).model_dump())  # nothing to create
+    elif name in ctx.definitions:
         ctx.made[name] = Redis(f"{ctx.env}-{name}", RedisArgs(server=ctx.definitions[name], network=ctx.network))
         ctx.add_endpoint(name, "redis", ctx.made[name].endpoint)

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from datastack.plan import containers
 from datastack.plan.context import PlanContext
 from datastack.plan.model import InitStep, Probe, ServicePlan
+from datastack.spec.external import external_note
 
 from .programs import BIN_DIR
 
@@ -22,6 +23,9 @@ def plan_postgres(spec: EnvironmentSpec, ctx: PlanContext) -> list[ServicePlan]:
     pg = spec.services.postgres
     if pg is None:
         return []
+    if pg.external is not None:
+        ctx.notes.append(external_note(pg.declared_as("postgres"), pg.external.where))
+        return []  # nothing to run: migrate and check reach it where external: says
     layout = ctx.layout
     name = pg.declared_as(SERVICE)  # an instance plans under its own name: its own directories and plan entry
     data, run = layout.data_dir(name), layout.run_dir(name)

@@ -7,7 +7,8 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, model_validator
 
-from datastack.spec.common import Access, InstanceSection, BindAddress, Credential, Port, SecretId, SecretRef, Strict, GENERATE
+from datastack.spec.common import Access, BindAddress, Credential, Port, SecretId, SecretRef, Strict, GENERATE
+from datastack.spec.external import ExternalServer, MayBeExternal
 from datastack.spec.spec_paths import SpecRelative
 from datastack.spec.validators import Version, check_name
 from .names import (
@@ -61,7 +62,14 @@ class PostgresDatabase(Strict):
         return roles
 
 
-class PostgresSpec(InstanceSection):
+# What only a cluster datastack runs has: its binaries, listener and postgresql.conf.
+POSTGRES_PROVISIONED_FIELDS = ("version", "port", "bind", "settings")
+
+
+class PostgresSpec(MayBeExternal):
+    section_key = "postgres"
+    provisioned_fields = POSTGRES_PROVISIONED_FIELDS
+
     version: Version = Field(default="15", description="PostgreSQL major version")
     port: Port = 5432
     bind: BindAddress = "127.0.0.1"
@@ -71,6 +79,11 @@ class PostgresSpec(InstanceSection):
         description="extra postgresql.conf settings (tuning parameters on an allow-list)",
     )
     databases: dict[PostgresDatabaseName, PostgresDatabase] = Field(default_factory=dict)
+    external: ExternalServer | None = Field(default=None, description="a server datastack does not provision: "
+                                                                       "migrated and checked, never started or stopped")
+
+    def declared_ports(self) -> list[tuple[str, int]]:
+        return [] if self.external is not None else [(self.declared_as("postgres"), self.port)]  # nothing listens here when external
 
     @model_validator(mode="after")
     def _superuser_name(self):
@@ -115,7 +128,7 @@ class PostgresSpec(InstanceSection):
         return SecretId.of(self.declared_as("postgres"), database, user)
 
     def secret_refs(self) -> list[tuple[SecretId, str]]:
-        refs = [(self.superuser_secret_id, self.superuser.password)]
+        refs = [(self.superuser_secret_id, self.superuser.password), *self.external_uri_refs()]
         for db_name, db in self.databases.items():
             refs += [(self.user_secret_id(db_name, u.name), u.password) for u in db.users]
         return refs

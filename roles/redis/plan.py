@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datastack.plan import containers
 from datastack.plan.context import PlanContext
 from datastack.plan.model import Probe, ServicePlan
+from datastack.spec.external import external_note
 
 if TYPE_CHECKING:
     from datastack.spec import EnvironmentSpec
@@ -38,6 +39,9 @@ def plan_redis(spec: EnvironmentSpec, ctx: PlanContext) -> list[ServicePlan]:
     redis = spec.services.redis
     if redis is None:
         return []
+    if redis.external is not None:
+        ctx.notes.append(external_note(redis.declared_as("redis"), redis.external.where))
+        return []  # nothing to run: migrate and check reach it where external: says
     layout = ctx.layout
     name = redis.declared_as(SERVICE)  # an instance plans under its own name: its own directories and plan entry
     # Locally the ACL file sits in the data directory: Redis owns it after the first start and must be able to

@@ -35,6 +35,7 @@ SERVICE = Service(
     image_recipes=IMAGE_RECIPES,
     base_packages=BASE_PACKAGES,
     instances=True,
+    check_secrets=lazy("roles.redis.login", "check_external_uri"),
     plan=plan_redis,
     ready=lazy("roles.redis.probe", "redis_answers"),
     store=Store(snapshot=lazy("roles.redis.diff", "redis_snapshot"), compare=lazy("roles.redis.diff", "compare_redis"),
