@@ -249,3 +249,25 @@ def test_an_overlay_adds_or_removes_an_instance(tmp_path):
     assert added.services.instances()["redis-queue"] == "redis" and added.name == "twocache"
     removed = load_spec_file(write(tmp_path, {"extends": "base.yaml", "services": {"postgres-reports": None}}, "less.yaml"))
     assert removed.services.instances() == {}
+
+
+def test_an_instance_may_be_external(tmp_path):
+    data = with_instance(external={"host": "queue.example.com", "port": 6380}, admin={"name": "admin", "password": "${env:Q}"},
+                         users=[{"name": "worker", "password": "${env:W}"}])
+    for provisioned in ("port", "persistence"):
+        data["services"]["redis-queue"].pop(provisioned)
+    spec = load_spec_file(write(tmp_path, data))
+    plan = plan_of(spec, tmp_path)
+    assert "redis-queue" not in [s.name for s in plan.services]
+    assert any(note.startswith("redis-queue is external (queue.example.com:6380)") for note in plan.notes)
+    queue = planned_endpoints(spec, "local", stand_in=False).instance_view("redis-queue").redis
+    assert (queue.host, queue.port, queue.external) == ("queue.example.com", 6380, True)
+    assert ("redis-queue", 56380) not in spec.declared_ports()
+
+
+def test_an_external_instance_refuses_generated_passwords_naming_itself(tmp_path):
+    data = with_instance(external={"host": "queue.example.com", "port": 6380})
+    data["services"]["redis-queue"].pop("port")
+    data["services"]["redis-queue"].pop("persistence")
+    line = assert_rejected(tmp_path, write(tmp_path, data))
+    assert "services.redis-queue.external" in line and "redis-queue.admin" in line
