@@ -90,7 +90,7 @@ def plan_apps(spec: EnvironmentSpec, ctx: PlanContext) -> list[ServicePlan]:
         env_file = ctx.file(name, "app.env", "app/app.env.j2", secret=True, environment=env)
         secret_files = secrets_as_files(name, env, ctx) if container else []
         deps = [s for s, declared in (("mongodb", app.uses.mongodb), ("postgres", app.uses.postgres), ("redis", app.uses.redis)) if declared]
-        deps += list(app.uses.instances)
+        deps += list(app.uses.instances or {})
         reference = app.kind == "reference"
         plans.append(ServicePlan(
             name=name,

@@ -21,14 +21,15 @@ class AppUses(Strict):
     redis: RedisUserName | None = Field(default=None, description="ACL user")
     # Another instance of a store (`services.<store>-<suffix>`), by its name: what the app would write under the
     # store's own key. The app receives its URI as <NAME>_URI (redis-queue: REDIS_QUEUE_URI).
-    instances: dict[str, object] = Field(default_factory=dict, max_length=64,
-                                         description="instance name: [database, user] or user, as for its store")
+    # None when unused, so a spec without instances dumps (plan --json) exactly as before they existed.
+    instances: dict[str, object] | None = Field(default=None, max_length=64,
+                                                description="instance name: [database, user] or user, as for its store")
 
     def instance_uses(self, spec) -> "dict[str, AppUses]":
         """Each instance it uses, as uses of its store (validated by the same field), by instance name."""
         declared = spec.services.instances()
         found = {}
-        for name, use in self.instances.items():
+        for name, use in (self.instances or {}).items():
             store = declared.get(name)
             if store not in type(self).model_fields:
                 raise ValueError(f"uses.instances: {str(name)[:60]!r} is not a declared instance of a store; fix: use "

@@ -271,3 +271,10 @@ def test_an_external_instance_refuses_generated_passwords_naming_itself(tmp_path
     data["services"]["redis-queue"].pop("persistence")
     line = assert_rejected(tmp_path, write(tmp_path, data))
     assert "services.redis-queue.external" in line and "redis-queue.admin" in line
+
+
+def test_an_app_without_instances_dumps_as_before(tmp_path):
+    from datastack.plan.design import merged_spec
+
+    spec = load_spec_file(write(tmp_path, with_app({"redis": "app"})))
+    assert merged_spec(spec)["services"]["apps"][0]["uses"] == {"redis": "app"}
