@@ -116,6 +116,17 @@ class EnvironmentSpec(Strict):
         return self
 
     @model_validator(mode="after")
+    def _generated_tls_only_where_allowed(self):
+        # A generated CA is a secret datastack invents: the same rule as generated passwords.
+        if self.tier in GENERATED_SECRETS_ALLOWED:
+            return self
+        for key, tls in self.tls_sections():
+            if getattr(tls, "generated", False):
+                raise ValueError(f"services.{key}.tls: generated certificates are only for tier development, this is "
+                                 f"tier {self.tier}; fix: give ca_file, cert_file and key_file")
+        return self
+
+    @model_validator(mode="after")
     def _sections_agree(self):
         # What one section names in another (a user it logs in as, a database it shows), and rules of this
         # environment kind: each section's own `check_against(spec)` raises ValueError naming the field and the fix.
@@ -168,6 +179,15 @@ class EnvironmentSpec(Strict):
                 elif hasattr(item, "port"):
                     ports.append((key, item.port))
         return ports
+
+    def tls_sections(self) -> list[tuple[str, object]]:
+        """(section key, its `tls:` block) of every section that declares one."""
+        found = []
+        for key, section in self.services.sections().items():
+            for item in section if isinstance(section, list) else [section]:
+                if getattr(item, "tls", None) is not None:
+                    found.append((key, item.tls))
+        return found
 
     def secret_refs(self) -> list[tuple[str, str]]:
         """(secret id, reference) for every password in the spec; the id names its place."""

@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, model_validator
 
+from datastack.spec.tls import TlsSpec
 from datastack.spec.common import Access, BindAddress, Credential, Port, SecretId, SecretRef, Strict, GENERATE
 from datastack.spec.spec_paths import SpecRelative
 from datastack.spec.validators import Version, check_name
@@ -71,6 +72,7 @@ class PostgresSpec(Strict):
         description="extra postgresql.conf settings (tuning parameters on an allow-list)",
     )
     databases: dict[PostgresDatabaseName, PostgresDatabase] = Field(default_factory=dict)
+    tls: TlsSpec | None = Field(default=None, description="serve TLS only (ssl=on, hostssl), from these files or generated ones")
 
     @model_validator(mode="after")
     def _superuser_name(self):

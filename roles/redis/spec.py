@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from datastack.spec.tls import TlsSpec
 from datastack.spec.common import Access, BindAddress, Credential, Port, SecretId, SecretRef, Strict, GENERATE
 from .spec_acl import command_rule_problem, pattern_problem, readonly_rule_problem
 from datastack.spec.validators import Version, check_name
@@ -88,6 +89,7 @@ class RedisSpec(Strict):
     databases: int = Field(default=16, ge=1, le=1024)
     persistence: RedisPersistence = RedisPersistence()
     users: list[RedisUser] = Field(default_factory=list)
+    tls: TlsSpec | None = Field(default=None, description="serve TLS only (tls-port), from these files or generated ones")
 
     @field_validator("maxmemory_policy", mode="before")
     @classmethod
