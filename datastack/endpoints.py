@@ -9,25 +9,33 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from typing import Annotated
+
 from pydantic import BaseModel, Field
+
+# The store speaks TLS only: every client datastack makes verifies it against this CA file (None: plaintext).
+TlsCaFile = Annotated[str | None, Field(description="CA file clients verify the store's certificate with")]
 
 
 class MongoEndpoint(BaseModel):
     hosts: list[str] = Field(description="host:port of every member")
     replica_set: str | None = Field(default=None, description="set name to connect with; None for a single node")
     stand_in: bool = Field(default=False, description="True when SecantusDB stands in for mongod")
+    tls_ca_file: TlsCaFile = None
     testinfra_host: str = "local://"
 
 
 class PostgresEndpoint(BaseModel):
     host: str
     port: int
+    tls_ca_file: TlsCaFile = None
     testinfra_host: str = "local://"
 
 
 class RedisEndpoint(BaseModel):
     host: str
     port: int
+    tls_ca_file: TlsCaFile = None
     testinfra_host: str = "local://"
 
 

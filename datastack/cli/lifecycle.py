@@ -20,14 +20,18 @@ from .common import EnvOption, FromStackOption, JsonOption, SpecOption, console,
 ENGINES = ("local", "docker", "pulumi")
 
 
-def engine_for(session: Session, engine: str | None, secrets: dict[str, str]):
+def engine_for(session: Session, engine: str | None, secrets: dict[str, str], *, issue_tls: bool = False):
+    """issue_tls: `up` makes (or renews) generated certificates; other commands only read them."""
     name = engine or session.spec.engine
     if name not in ENGINES:
         raise UserError(f"unknown engine {name!r}", fix=f"use one of: {', '.join(ENGINES)}")
     if name == "local":
         from ..engines.local import LocalEngine
 
-        return LocalEngine(session.spec, session.plan(secrets), secrets, say=say)
+        return LocalEngine(session.spec, session.plan(secrets, issue_tls=issue_tls), secrets, say=say)
+    from ..tls import refuse_tls_beyond_local
+
+    refuse_tls_beyond_local(session.spec, name, session.spec_path)
     if name == "docker":
         try:
             from ..engines.docker import DockerEngine
@@ -53,7 +57,7 @@ def register(app: typer.Typer) -> None:
             for service in declared_services(session.spec):
                 if service.prepare_local is not None:
                     service.prepare_local(session.spec, say)
-        runner = engine_for(session, engine, secrets)
+        runner = engine_for(session, engine, secrets, issue_tls=True)
         for note in runner.plan.notes:
             console.print(f"[yellow]note:[/] {escape(note)}")
         outcome = runner.up(session.endpoints_for_engine(runner))

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from datastack.endpoints import Endpoints, MongoEndpoint
 from datastack.plan.addresses import AddressScope
+from datastack.tls import client_ca_file
 
 from .container import INNER_PORT, mongo_member_names, mongo_uses_standin
 
@@ -25,7 +26,8 @@ def mongodb_address(spec: EnvironmentSpec, endpoints: Endpoints, scope: AddressS
     single = scope.stand_in or mongo.topology == "standalone"
     ports = mongo.ports[:1] if scope.stand_in else mongo.ports
     endpoints.mongodb = MongoEndpoint(hosts=[f"{scope.host}:{p}" for p in ports],
-                                      replica_set=None if single else mongo.replica_set_name, stand_in=scope.stand_in)
+                                      replica_set=None if single else mongo.replica_set_name, stand_in=scope.stand_in,
+                                      tls_ca_file=client_ca_file(spec, mongo.tls))
 
 
 def mongodb_in_containers(endpoints: Endpoints, by_role: dict[str, str], by_service: dict[str, str]) -> None:

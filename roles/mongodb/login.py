@@ -34,6 +34,8 @@ def mongo_uri(endpoints: Endpoints, login: Login, *, timeout_ms: int = 5000) -> 
     ep = require_section(endpoints.mongodb, "mongodb")
     auth = f"{quote(login.user, safe='')}:{quote(login.password, safe='')}@"
     params = [f"authSource={login.database}", "authMechanism=SCRAM-SHA-256", f"serverSelectionTimeoutMS={timeout_ms}"]
+    if ep.tls_ca_file:
+        params += ["tls=true", f"tlsCAFile={quote(ep.tls_ca_file, safe='/')}"]
     if ep.replica_set:
         params.append(f"replicaSet={ep.replica_set}")
     else:

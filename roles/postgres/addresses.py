@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from datastack.endpoints import Endpoints, PostgresEndpoint
 from datastack.plan.addresses import AddressScope
 from datastack.plan.containers import dns_alias
+from datastack.tls import client_ca_file
 
 from .container import INNER_PORT
 
@@ -18,4 +19,5 @@ def postgres_address(spec: EnvironmentSpec, endpoints: Endpoints, scope: Address
     if scope.inside:
         endpoints.postgres = PostgresEndpoint(host=dns_alias("postgres"), port=INNER_PORT)
     else:
-        endpoints.postgres = PostgresEndpoint(host=scope.host, port=spec.services.postgres.port)
+        pg = spec.services.postgres
+        endpoints.postgres = PostgresEndpoint(host=scope.host, port=pg.port, tls_ca_file=client_ca_file(spec, pg.tls))

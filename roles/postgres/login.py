@@ -27,4 +27,6 @@ def postgres_login(spec: EnvironmentSpec, secrets: dict[str, str], user: str | N
 def postgres_uri(endpoints: Endpoints, login: Login, database: str | None = None, *, timeout_s: int = 5) -> str:
     ep = require_section(endpoints.postgres, "postgres")
     auth = f"{quote(login.user, safe='')}:{quote(login.password, safe='')}@"
-    return f"postgresql://{auth}{ep.host}:{ep.port}/{database or login.database}?connect_timeout={timeout_s}"
+    # verify-full: the server's certificate chains to the CA and names the host we dialled.
+    tls = f"&sslmode=verify-full&sslrootcert={quote(ep.tls_ca_file, safe='/')}" if ep.tls_ca_file else ""
+    return f"postgresql://{auth}{ep.host}:{ep.port}/{database or login.database}?connect_timeout={timeout_s}{tls}"

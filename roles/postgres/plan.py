@@ -8,6 +8,8 @@ from datastack.plan import containers
 from datastack.plan.context import PlanContext
 from datastack.plan.model import InitStep, Probe, ServicePlan
 
+from datastack.tls import server_names
+
 from .programs import BIN_DIR
 
 if TYPE_CHECKING:
@@ -25,15 +27,17 @@ def plan_postgres(spec: EnvironmentSpec, ctx: PlanContext) -> list[ServicePlan]:
     layout = ctx.layout
     data, run = layout.data_dir(SERVICE), layout.run_dir(SERVICE)
     bind = pg.bind if layout.target == "local" else "0.0.0.0"
+    tls = ctx.tls_files(SERVICE, pg.tls, server_names(pg.bind))
     hba = ctx.file(SERVICE, "pg_hba.conf", "postgres/pg_hba.conf.j2",
-                   client_networks=[] if layout.target == "local" else ["samenet"])
+                   client_networks=[] if layout.target == "local" else ["samenet"], host_type="hostssl" if tls else "host")
     conf_file = ctx.file(
         SERVICE, "postgresql.conf", "postgres/postgresql.conf.j2",
         bind=bind, port=pg.port if layout.target == "local" else 5432, socket_dir=str(run),
-        hba_file=hba.path, settings=pg.settings, log_file=layout.log_file(SERVICE),
+        hba_file=hba.path, settings=pg.settings, log_file=layout.log_file(SERVICE), tls=tls,
     )
+    tls_files = [tls.cert, tls.key] if tls else []
     if layout.target == "container":
-        return [_container(spec, ctx, [conf_file, hba], str(data))]
+        return [_container(spec, ctx, [conf_file, hba, *tls_files], str(data))]
     binary = f"{ctx.toolchain.program(BIN_DIR)}/" if ctx.toolchain.program(BIN_DIR) else ""
     pwfile = str(layout.conf_dir(SERVICE) / "initdb.pw")  # root-owned directory: written with mkstemp, then removed
     return [
@@ -43,14 +47,14 @@ def plan_postgres(spec: EnvironmentSpec, ctx: PlanContext) -> list[ServicePlan]:
             implementation="postgres",
             image=POSTGRES_IMAGE.format(version=pg.version),
             command=[f"{binary}postgres", "-D", str(data), "-c", f"config_file={conf_file.path}"],
-            files=[conf_file, hba],
+            files=[conf_file, hba, *tls_files],
             data_dir=str(data),
             log_file=str(layout.log_file(SERVICE)) if layout.log_file(SERVICE) else None,
             bind=pg.bind,
             ports=[pg.port],
             run_as=ctx.toolchain.user_for("postgres"),
             stop_signal="SIGINT",  # fast shutdown: SIGTERM would wait for every client to leave
-            readiness=superuser_probe(spec),
+            readiness=superuser_probe(spec, tls.client_ca_file if tls else None),
             init=InitStep(
                 command=[f"{binary}initdb", "-D", str(data), f"--username={pg.superuser.name}", f"--pwfile={pwfile}",
                          "--auth-local=scram-sha-256", "--auth-host=scram-sha-256", "--encoding=UTF8", "--no-instructions"],
@@ -90,7 +94,7 @@ def _container(spec: EnvironmentSpec, ctx: PlanContext, files: list, data: str) 
     )
 
 
-def superuser_probe(spec: EnvironmentSpec) -> Probe:
+def superuser_probe(spec: EnvironmentSpec, tls_ca_file: str | None = None) -> Probe:
     pg = spec.services.postgres
     return Probe(kind="postgres", host="127.0.0.1", port=pg.port, login_user=pg.superuser.name,
-                 login_secret_id=pg.superuser_secret_id)
+                 login_secret_id=pg.superuser_secret_id, tls_ca_file=tls_ca_file)

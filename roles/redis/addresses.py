@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from datastack.endpoints import Endpoints, RedisEndpoint
 from datastack.plan.addresses import AddressScope
 from datastack.plan.containers import dns_alias
+from datastack.tls import client_ca_file
 
 from .container import INNER_PORT
 
@@ -18,4 +19,5 @@ def redis_address(spec: EnvironmentSpec, endpoints: Endpoints, scope: AddressSco
     if scope.inside:
         endpoints.redis = RedisEndpoint(host=dns_alias("redis"), port=INNER_PORT)
     else:
-        endpoints.redis = RedisEndpoint(host=scope.host, port=spec.services.redis.port)
+        redis = spec.services.redis
+        endpoints.redis = RedisEndpoint(host=scope.host, port=redis.port, tls_ca_file=client_ca_file(spec, redis.tls))

@@ -26,4 +26,8 @@ def redis_login(spec: EnvironmentSpec, secrets: dict[str, str], user: str | None
 
 def redis_uri(endpoints: Endpoints, login: Login, db: int = 0) -> str:
     ep = require_section(endpoints.redis, "redis")
-    return f"redis://{quote(login.user, safe='')}:{quote(login.password, safe='')}@{ep.host}:{ep.port}/{db}"
+    auth = f"{quote(login.user, safe='')}:{quote(login.password, safe='')}@"
+    if ep.tls_ca_file:
+        # redis-py passes unknown query parameters through to the connection: ssl_ca_certs verifies the server.
+        return f"rediss://{auth}{ep.host}:{ep.port}/{db}?ssl_ca_certs={quote(ep.tls_ca_file, safe='/')}"
+    return f"redis://{auth}{ep.host}:{ep.port}/{db}"

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datastack.plan import containers
 from datastack.plan.context import PlanContext
 from datastack.plan.model import Probe, ServicePlan
+from datastack.tls import server_names
 
 if TYPE_CHECKING:
     from datastack.spec import EnvironmentSpec
@@ -45,6 +46,7 @@ def plan_redis(spec: EnvironmentSpec, ctx: PlanContext) -> list[ServicePlan]:
                    directory=layout.data_dir(SERVICE) if layout.target == "local" else None,
                    users=first_acl_lines(spec, ctx.secrets))
     log_file = layout.log_file(SERVICE)
+    tls = ctx.tls_files(SERVICE, redis.tls, server_names(redis.bind))
     conf = ctx.file(
         SERVICE, "redis.conf", "redis/redis.conf.j2",
         bind=redis.bind if layout.target == "local" else "0.0.0.0",
@@ -52,9 +54,11 @@ def plan_redis(spec: EnvironmentSpec, ctx: PlanContext) -> list[ServicePlan]:
         data_dir=str(layout.data_dir(SERVICE)), log_file=str(log_file) if log_file else None,
         acl_file=acl.path, protected_mode=layout.target == "local", databases=redis.databases, maxmemory=redis.maxmemory,
         maxmemory_policy=redis.maxmemory_policy, save_rules=redis.persistence.rdb, aof=redis.persistence.aof,
+        tls=tls,
     )
+    tls_files = [tls.ca, tls.cert, tls.key] if tls else []
     if layout.target == "container":
-        return [_container(spec, [conf, acl], str(layout.data_dir(SERVICE)))]
+        return [_container(spec, [conf, acl, *tls_files], str(layout.data_dir(SERVICE)))]
     binary = ctx.toolchain.program("redis-server") or "redis-server"
     return [
         ServicePlan(
@@ -63,13 +67,13 @@ def plan_redis(spec: EnvironmentSpec, ctx: PlanContext) -> list[ServicePlan]:
             implementation="redis-server",
             image=REDIS_IMAGE.format(version=redis.version),
             command=[binary, conf.path],
-            files=[conf, acl],
+            files=[conf, acl, *tls_files],
             data_dir=str(layout.data_dir(SERVICE)),
             log_file=str(log_file) if log_file else None,
             bind=redis.bind,
             ports=[redis.port],
             run_as=ctx.toolchain.user_for("redis"),
-            readiness=Probe(kind="redis", host="127.0.0.1", port=redis.port),
+            readiness=Probe(kind="redis", host="127.0.0.1", port=redis.port, tls_ca_file=tls.client_ca_file if tls else None),
             reconcile_logins=True,
         )
     ]

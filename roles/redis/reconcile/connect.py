@@ -23,8 +23,9 @@ def admin_client(spec: EnvironmentSpec, endpoints: Endpoints, secrets: dict[str,
     ep = endpoints.redis
 
     def log_in(password: str) -> "redis.Redis":
+        tls = dict(ssl=True, ssl_ca_certs=ep.tls_ca_file) if ep.tls_ca_file else {}
         client = redis.Redis(host=ep.host, port=ep.port, username=login.user, password=password,
-                             decode_responses=True, socket_timeout=10, socket_connect_timeout=5)
+                             decode_responses=True, socket_timeout=10, socket_connect_timeout=5, **tls)
         try:
             client.ping()
         except BaseException:
