@@ -49,6 +49,10 @@ def register(app: typer.Typer) -> None:
         """Bring the environment up (idempotent: unchanged services are left running)."""
         started = time.monotonic()
         session = Session.open(env, spec)
+        if (engine or session.spec.engine) != "local":
+            from ..tls import refuse_tls_beyond_local
+
+            refuse_tls_beyond_local(session.spec, engine or session.spec.engine, session.spec_path)  # before any write
         claim_state_dir(session.state_dir, session.spec)  # before anything is written under it
         secrets = session.secrets(generate=True)
         if (engine or session.spec.engine) == "local":
