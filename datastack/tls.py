@@ -115,12 +115,12 @@ class TlsMaterials:
         cert_path, key_path = self.directory / f"{server}.crt", self.directory / f"{server}.key"
         cert_text, key_text = _read_own(cert_path), _read_own(key_path)
         if cert_text is None or key_text is None or not _still_good(cert_text, key_text, ca_cert, names):
-            key = _new_key()
+            key = new_private_key()
             cert = issue_server_certificate(server, names, key, ca_cert, ca_key)
-            key_text, cert_text = _key_pem(key), _cert_pem(cert)
+            key_text, cert_text = private_key_pem(key), certificate_pem(cert)
             write_atomic(key_path, key_text, 0o600, root, root)
             write_atomic(cert_path, cert_text, 0o644, root, root)
-        return ServerTls(_cert_pem(ca_cert), cert_text, key_text)
+        return ServerTls(certificate_pem(ca_cert), cert_text, key_text)
 
     def _ca(self):
         from cryptography import x509
@@ -132,13 +132,13 @@ class TlsMaterials:
         if cert_text is not None and key_text is not None:
             cert = x509.load_pem_x509_certificate(cert_text.encode())
             key = load_pem_private_key(key_text.encode(), password=None)
-            if _pair(cert, key) and cert.not_valid_after_utc - _now() > RENEW_WITHIN:
+            if _pair(cert, key) and cert.not_valid_after_utc - utc_now() > RENEW_WITHIN:
                 return cert, key
-        key = _new_key()
-        cert = _ca_certificate(self.environment, key)
+        key = new_private_key()
+        cert = issue_ca_certificate(self.environment, key)
         root = 0 if os.geteuid() == 0 else None
-        write_atomic(self.directory / "ca.key", _key_pem(key), 0o600, root, root)  # root only: it signs
-        write_atomic(self.directory / "ca.crt", _cert_pem(cert), 0o644, root, root)
+        write_atomic(self.directory / "ca.key", private_key_pem(key), 0o600, root, root)  # root only: it signs
+        write_atomic(self.directory / "ca.crt", certificate_pem(cert), 0o644, root, root)
         return cert, key
 
 
@@ -155,24 +155,24 @@ def _read_own(path: Path) -> str | None:
     return read_regular(path, owner=os.geteuid())
 
 
-def _now() -> datetime:
+def utc_now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def _new_key():
+def new_private_key():
     from cryptography.hazmat.primitives.asymmetric import ec
 
     return ec.generate_private_key(ec.SECP256R1())
 
 
-def _key_pem(key) -> str:
+def private_key_pem(key) -> str:
     from cryptography.hazmat.primitives import serialization
 
     return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                              serialization.NoEncryption()).decode()
 
 
-def _cert_pem(cert) -> str:
+def certificate_pem(cert) -> str:
     from cryptography.hazmat.primitives import serialization
 
     return cert.public_bytes(serialization.Encoding.PEM).decode()
@@ -210,17 +210,17 @@ def _still_good(cert_text: str, key_text: str, ca_cert, names: list[str]) -> boo
     except (ValueError, TypeError, InvalidSignature, x509.ExtensionNotFound):
         return False
     return (_pair(cert, key) and set(sans) == set(_alt_names(names))
-            and cert.not_valid_after_utc - _now() > RENEW_WITHIN)
+            and cert.not_valid_after_utc - utc_now() > RENEW_WITHIN)
 
 
-def _ca_certificate(environment: str, key):
+def issue_ca_certificate(environment: str, key):
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes
     from cryptography.x509.oid import NameOID
 
     name = x509.Name([x509.NameAttribute(NameOID.ORGANIZATION_NAME, "datastack"),
                       x509.NameAttribute(NameOID.COMMON_NAME, f"datastack {environment} CA")])
-    now = _now()
+    now = utc_now()
     return (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
             .serial_number(x509.random_serial_number())
             .not_valid_before(now - timedelta(minutes=5)).not_valid_after(now + CA_VALID)
@@ -232,18 +232,20 @@ def _ca_certificate(environment: str, key):
             .sign(key, hashes.SHA256()))
 
 
-def issue_server_certificate(server: str, names: list[str], key, ca_cert, ca_key, *, valid: timedelta = SERVER_VALID):
-    """A server certificate for `names` (IP addresses and DNS names), signed by the CA."""
+def issue_server_certificate(server: str, names: list[str], key, ca_cert, ca_key, *, valid: timedelta = SERVER_VALID,
+                             start: datetime | None = None):
+    """A server certificate for `names` (IP addresses and DNS names), signed by the CA, valid from `start`
+    (default: a few minutes ago, for clocks slightly behind) for `valid`."""
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes
     from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-    now = _now()
+    start = start or utc_now() - timedelta(minutes=5)
     return (x509.CertificateBuilder()
             .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, server)]))
             .issuer_name(ca_cert.subject).public_key(key.public_key())
             .serial_number(x509.random_serial_number())
-            .not_valid_before(now - timedelta(minutes=5)).not_valid_after(now + valid)
+            .not_valid_before(start).not_valid_after(start + valid)
             .add_extension(x509.SubjectAlternativeName(_alt_names(names)), critical=False)
             .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
             .add_extension(x509.KeyUsage(digital_signature=True, content_commitment=False, key_encipherment=False,
