@@ -48,9 +48,9 @@ def client_ca_file(spec: "EnvironmentSpec", tls: "TlsClientSpec | None") -> str 
     if tls is None:
         return None
     if tls.ca_file is not None:
-        from .spec.tls import _absolute
+        from .spec.tls import spec_file_path
 
-        return str(_absolute(tls.ca_file))
+        return str(spec_file_path(tls.ca_file))
     from .plan import state_dir_for
 
     return str(state_dir_for(spec) / TLS_DIR / "ca.crt")
@@ -143,9 +143,9 @@ class TlsMaterials:
 
 
 def _read_given(path: Path) -> str:
-    from .spec.tls import _absolute
+    from .spec.tls import spec_file_path
 
-    return _absolute(path).read_text()
+    return spec_file_path(path).read_text()
 
 
 def _read_own(path: Path) -> str | None:

@@ -18,14 +18,15 @@ from .common import Strict
 from .spec_paths import SpecRelative
 
 
-def _absolute(path: Path) -> Path:
+def spec_file_path(path: Path) -> Path:
+    """The file a tls: path names (the loader made it absolute against the spec file)."""
     from ..paths import PROJECT_ROOT
 
     return path if path.is_absolute() else PROJECT_ROOT / path  # a model built in memory: project-relative
 
 
 def _read(path: Path, what: str) -> bytes:
-    target = _absolute(path)
+    target = spec_file_path(path)
     if not target.is_file():
         raise ValueError(f"{target} does not exist or is not a file; fix: give the path of the {what} (relative to the spec file)")
     try:
@@ -44,7 +45,7 @@ def load_certificates(path: Path):
     except ValueError:
         certificates = []
     if not certificates:
-        raise ValueError(f"{_absolute(path)} is not a PEM certificate; fix: give a file starting with "
+        raise ValueError(f"{spec_file_path(path)} is not a PEM certificate; fix: give a file starting with "
                          "-----BEGIN CERTIFICATE-----")
     return certificates
 
@@ -53,7 +54,7 @@ def _not_expired(path: Path) -> Path:
     now = datetime.now(timezone.utc)
     for certificate in load_certificates(path):
         if certificate.not_valid_after_utc <= now:
-            raise ValueError(f"{_absolute(path)} expired on {certificate.not_valid_after_utc:%Y-%m-%d}; "
+            raise ValueError(f"{spec_file_path(path)} expired on {certificate.not_valid_after_utc:%Y-%m-%d}; "
                              "fix: renew the certificate, or remove the tls files to have datastack generate them")
     return path
 
@@ -65,7 +66,7 @@ def load_private_key(path: Path):
     try:
         return load_pem_private_key(data, password=None)
     except (ValueError, TypeError):
-        raise ValueError(f"{_absolute(path)} is not an unencrypted PEM private key; fix: give the server's key "
+        raise ValueError(f"{spec_file_path(path)} is not an unencrypted PEM private key; fix: give the server's key "
                          "(-----BEGIN PRIVATE KEY-----), without a passphrase") from None
 
 
@@ -115,6 +116,6 @@ class TlsSpec(TlsClientSpec):
         public = load_private_key(self.key_file).public_key()
         as_der = dict(encoding=Encoding.DER, format=PublicFormat.SubjectPublicKeyInfo)
         if leaf.public_key().public_bytes(**as_der) != public.public_bytes(**as_der):
-            raise ValueError(f"key_file {_absolute(self.key_file)} is not the key of cert_file "
-                             f"{_absolute(self.cert_file)}; fix: give the private key the certificate was issued for")
+            raise ValueError(f"key_file {spec_file_path(self.key_file)} is not the key of cert_file "
+                             f"{spec_file_path(self.cert_file)}; fix: give the private key the certificate was issued for")
         return self
