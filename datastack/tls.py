@@ -51,6 +51,8 @@ def client_ca_file(spec: "EnvironmentSpec", tls: "TlsClientSpec | None") -> str 
         from .spec.tls import spec_file_path
 
         return str(spec_file_path(tls.ca_file))
+    if not getattr(tls, "generated", False):
+        return None  # a client-only block without a CA (a store datastack does not run): nothing of ours to trust
     from .plan import state_dir_for
 
     return str(state_dir_for(spec) / TLS_DIR / "ca.crt")
