@@ -25,6 +25,7 @@ CA_VALID = timedelta(days=3650)
 SERVER_VALID = timedelta(days=397)  # what browsers and most TLS stacks accept for a leaf
 RENEW_WITHIN = timedelta(days=30)  # longer than the default expiry budget of `check` (checks.tls_expiry_days)
 LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1")
+SERVER_CA_FILE = "tls-ca.crt"  # beside a server's config: the CA that signed its certificate (its own checks use it)
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,13 @@ def client_ca_file(spec: "EnvironmentSpec", tls: "TlsClientSpec | None") -> str 
     return str(state_dir_for(spec) / TLS_DIR / "ca.crt")
 
 
+def ca_file_inside(store: str, tls: "TlsClientSpec | None") -> str | None:
+    """Containers: where a container that connects to `store` finds the CA it verifies it with (delivered as a file)."""
+    from .plan.containers import CONF_DIR
+
+    return f"{CONF_DIR}/tls-ca-{store}.crt" if tls is not None else None
+
+
 def server_names(bind: str, *extra: str) -> list[str]:
     """What a server's certificate names: loopback, the address it binds (when specific), and `extra` names."""
     names = [*LOOPBACK_NAMES]
@@ -67,8 +75,8 @@ def server_names(bind: str, *extra: str) -> list[str]:
     return list(dict.fromkeys(names))
 
 
-def refuse_tls_beyond_local(spec: "EnvironmentSpec", engine: str, spec_path: Path | str) -> None:
-    """Only the local engine serves TLS so far: a container engine would start the stores in plaintext."""
+def refuse_tls_on(spec: "EnvironmentSpec", engine: str, spec_path: Path | str) -> None:
+    """The Pulumi program does not serve TLS yet: it would start the stores in plaintext."""
     from .errors import UserError
     from .paths import display
 
@@ -85,6 +93,11 @@ class MaskedTls:
         from .spec.secrets import MASK
 
         return ServerTls(MASK, MASK, MASK)
+
+    def ca_pem(self, tls: "TlsClientSpec") -> str:
+        from .spec.secrets import MASK
+
+        return MASK
 
 
 class TlsMaterials:
@@ -105,6 +118,17 @@ class TlsMaterials:
         if None in found:
             return MaskedTls().server(tls, server, names)
         return ServerTls(*found)
+
+    def ca_pem(self, tls: "TlsClientSpec") -> str:
+        """The CA a client of this server verifies with (what a container that connects to it receives)."""
+        if tls.ca_file is not None:
+            return _read_given(tls.ca_file)
+        found = _read_own(self.directory / "ca.crt")
+        if found is None:
+            from .spec.secrets import MASK
+
+            return MASK
+        return found
 
     # ---- generation ---------------------------------------------------------------------------------
     def _issued(self, server: str, names: list[str]) -> ServerTls:

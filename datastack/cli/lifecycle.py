@@ -29,15 +29,12 @@ def engine_for(session: Session, engine: str | None, secrets: dict[str, str], *,
         from ..engines.local import LocalEngine
 
         return LocalEngine(session.spec, session.plan(secrets, issue_tls=issue_tls), secrets, say=say)
-    from ..tls import refuse_tls_beyond_local
-
-    refuse_tls_beyond_local(session.spec, name, session.spec_path)
     if name == "docker":
         try:
             from ..engines.docker import DockerEngine
         except ImportError:
             raise UserError("the docker engine is not available in this build", fix="use --engine local") from None
-        return DockerEngine(session.spec, session.plan(secrets, target="container"), secrets, say=say)
+        return DockerEngine(session.spec, session.plan(secrets, target="container", issue_tls=issue_tls), secrets, say=say)
     raise UserError("the pulumi engine runs through the Pulumi CLI", fix="run 'pulumi up --stack <env>' (see README)")
 
 
@@ -49,10 +46,10 @@ def register(app: typer.Typer) -> None:
         """Bring the environment up (idempotent: unchanged services are left running)."""
         started = time.monotonic()
         session = Session.open(env, spec)
-        if (engine or session.spec.engine) != "local":
-            from ..tls import refuse_tls_beyond_local
+        if (engine or session.spec.engine) == "pulumi":
+            from ..tls import refuse_tls_on
 
-            refuse_tls_beyond_local(session.spec, engine or session.spec.engine, session.spec_path)  # before any write
+            refuse_tls_on(session.spec, "pulumi", session.spec_path)  # before any write
         claim_state_dir(session.state_dir, session.spec)  # before anything is written under it
         secrets = session.secrets(generate=True)
         if (engine or session.spec.engine) == "local":

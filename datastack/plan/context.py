@@ -95,16 +95,25 @@ class PlanContext:
 
     def tls_files(self, service: str, tls: "TlsSpec | None", names: list[str]) -> TlsFiles | None:
         """The TLS files of server `service` (its certificate names `names`), or None when `tls` is not declared."""
-        from ..tls import MaskedTls, client_ca_file
+        from ..tls import SERVER_CA_FILE, MaskedTls, client_ca_file
 
         if tls is None:
             return None
         material = (self.tls or MaskedTls()).server(tls, service, names)
         return TlsFiles(
-            ca=self.file(service, "tls-ca.crt", "tls/pem.j2", pem=material.ca_pem),
+            ca=self.file(service, SERVER_CA_FILE, "tls/pem.j2", pem=material.ca_pem),
             cert=self.file(service, "tls-server.crt", "tls/pem.j2", pem=material.cert_pem),
             key=self.file(service, "tls-server.key", "tls/pem.j2", secret=True, pem=material.key_pem),
             key_and_cert=self.file(service, "tls-server.pem", "tls/pem.j2", secret=True,
                                    pem=material.key_and_cert_pem),
             client_ca_file=client_ca_file(self.spec, tls),
         )
+
+    def tls_ca_for_clients(self, service: str, store: str, tls: "TlsSpec | None") -> RenderedFile | None:
+        """Containers: the CA of `store` as a file of the client `service`, where `ca_file_inside` says it is."""
+        from ..tls import MaskedTls, ca_file_inside
+
+        if tls is None:
+            return None
+        path = Path(ca_file_inside(store, tls))
+        return self.file(service, path.name, "tls/pem.j2", directory=path.parent, pem=(self.tls or MaskedTls()).ca_pem(tls))

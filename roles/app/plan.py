@@ -66,6 +66,17 @@ def reference_app_code(conf_dir: Path) -> list[RenderedFile]:
             for source in sorted((PROJECT_ROOT / "app").glob("*.py"))]
 
 
+def store_cas(spec: EnvironmentSpec, app: AppSpec, name: str, ctx: PlanContext) -> list[RenderedFile]:
+    """Containers: the CA of each TLS store the app uses, where its URI's CA parameter points."""
+    cas = []
+    for store in ("mongodb", "postgres", "redis"):
+        section = getattr(spec.services, store)
+        if getattr(app.uses, store) and section is not None:
+            ca = ctx.tls_ca_for_clients(name, store, section.tls)
+            cas += [ca] if ca is not None else []
+    return cas
+
+
 def plan_apps(spec: EnvironmentSpec, ctx: PlanContext) -> list[ServicePlan]:
     plans = []
     container = ctx.layout.target == "container"
@@ -79,6 +90,8 @@ def plan_apps(spec: EnvironmentSpec, ctx: PlanContext) -> list[ServicePlan]:
             env.update(APP_PORT=str(INNER_PORT), APP_BIND="0.0.0.0")
         env_file = ctx.file(name, "app.env", "app/app.env.j2", secret=True, environment=env)
         secret_files = secrets_as_files(name, env, ctx) if container else []
+        if container:
+            secret_files += store_cas(spec, app, name, ctx)
         deps = [s for s, declared in (("mongodb", app.uses.mongodb), ("postgres", app.uses.postgres), ("redis", app.uses.redis)) if declared]
         reference = app.kind == "reference"
         plans.append(ServicePlan(

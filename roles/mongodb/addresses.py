@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from datastack.endpoints import Endpoints, MongoEndpoint
 from datastack.plan.addresses import AddressScope
-from datastack.tls import client_ca_file
+from datastack.tls import ca_file_inside, client_ca_file
 
 from .container import INNER_PORT, mongo_member_names, mongo_uses_standin
 
@@ -21,7 +21,8 @@ def mongodb_address(spec: EnvironmentSpec, endpoints: Endpoints, scope: AddressS
         names = mongo_member_names(spec, standin)
         single = len(names) == 1 and mongo.topology == "standalone" or standin
         endpoints.mongodb = MongoEndpoint(hosts=[f"{n}:{INNER_PORT}" for n in names],
-                                          replica_set=None if single else mongo.replica_set_name)
+                                          replica_set=None if single else mongo.replica_set_name,
+                                          tls_ca_file=ca_file_inside("mongodb", mongo.tls))
         return
     single = scope.stand_in or mongo.topology == "standalone"
     ports = mongo.ports[:1] if scope.stand_in else mongo.ports

@@ -89,6 +89,9 @@ def _standin_container(spec: EnvironmentSpec, ctx: PlanContext) -> ServicePlan:
     name = "mongodb"
     password = ctx.file(name, "root.pw", "containers/password.j2", mode=0o400, secret=True, first_start_only=True,
                         password=ctx.secrets[mongo.admin_secret_id])
+    tls = ctx.tls_files(name, mongo.tls, server_names(mongo.bind, containers.dns_alias(name)))
+    # The image's entrypoint passes its arguments on to secantusd-py (images/mongodb-standin).
+    tls_args = ["--tls-cert-file", tls.cert.path, "--tls-key-file", tls.key.path] if tls else []
     notes = []
     if mongo.topology == "replica_set":
         notes.append(STANDIN_NOTE.format(topology="replica set", members=mongo.members))
@@ -97,14 +100,14 @@ def _standin_container(spec: EnvironmentSpec, ctx: PlanContext) -> ServicePlan:
         role="mongodb",
         implementation="secantus",
         image=containers.offline_image("mongodb-standin"),
-        command=[],
+        command=tls_args,
         environment={"MONGO_INITDB_ROOT_USERNAME": mongo.admin.name, "MONGO_INITDB_ROOT_PASSWORD_FILE": password.path},
-        files=[password],
+        files=[password, *([tls.ca, tls.cert, tls.key] if tls else [])],
         data_dir=str(ctx.layout.data_dir(name)),
         bind=mongo.bind,
         ports=[mongo.port],
         run_as=containers.image_user(spec, "mongodb").name,
-        readiness=Probe(kind="mongodb", host="127.0.0.1", port=mongo.port),
+        readiness=Probe(kind="mongodb", host="127.0.0.1", port=mongo.port, tls_ca_file=tls.client_ca_file if tls else None),
         reconcile_logins=True,
         notes=notes,
     )
@@ -127,7 +130,7 @@ def _mongod_members(spec: EnvironmentSpec, ctx: PlanContext) -> list[ServicePlan
             files.append(keyfile)
             keyfile_path = keyfile.path
         log_file = layout.log_file(name)
-        tls = ctx.tls_files(name, mongo.tls, server_names(mongo.bind, *([name] if container else [])))
+        tls = ctx.tls_files(name, mongo.tls, server_names(mongo.bind, *([containers.dns_alias(name)] if container else [])))
         ca_file = tls.client_ca_file if tls else None
         if tls:
             files += [tls.ca, tls.key_and_cert]

@@ -27,7 +27,8 @@ def plan_postgres(spec: EnvironmentSpec, ctx: PlanContext) -> list[ServicePlan]:
     layout = ctx.layout
     data, run = layout.data_dir(SERVICE), layout.run_dir(SERVICE)
     bind = pg.bind if layout.target == "local" else "0.0.0.0"
-    tls = ctx.tls_files(SERVICE, pg.tls, server_names(pg.bind))
+    aliases = [containers.dns_alias(SERVICE)] if layout.target == "container" else []
+    tls = ctx.tls_files(SERVICE, pg.tls, server_names(pg.bind, *aliases))
     hba = ctx.file(SERVICE, "pg_hba.conf", "postgres/pg_hba.conf.j2",
                    client_networks=[] if layout.target == "local" else ["samenet"], host_type="hostssl" if tls else "host")
     conf_file = ctx.file(
@@ -37,7 +38,7 @@ def plan_postgres(spec: EnvironmentSpec, ctx: PlanContext) -> list[ServicePlan]:
     )
     tls_files = [tls.cert, tls.key] if tls else []
     if layout.target == "container":
-        return [_container(spec, ctx, [conf_file, hba, *tls_files], str(data))]
+        return [_container(spec, ctx, [conf_file, hba, *tls_files], str(data), tls.client_ca_file if tls else None)]
     binary = f"{ctx.toolchain.program(BIN_DIR)}/" if ctx.toolchain.program(BIN_DIR) else ""
     pwfile = str(layout.conf_dir(SERVICE) / "initdb.pw")  # root-owned directory: written with mkstemp, then removed
     return [
@@ -66,7 +67,7 @@ def plan_postgres(spec: EnvironmentSpec, ctx: PlanContext) -> list[ServicePlan]:
     ]
 
 
-def _container(spec: EnvironmentSpec, ctx: PlanContext, files: list, data: str) -> ServicePlan:
+def _container(spec: EnvironmentSpec, ctx: PlanContext, files: list, data: str, tls_ca_file: str | None) -> ServicePlan:
     """Both images (official and offline) run initdb on first start from POSTGRES_PASSWORD_FILE (the first
     administrator), then pass the command's arguments to `postgres`; the reconciler does every other role."""
     pg = spec.services.postgres
@@ -89,7 +90,7 @@ def _container(spec: EnvironmentSpec, ctx: PlanContext, files: list, data: str) 
         ports=[pg.port],
         run_as=containers.image_user(spec, "postgres").name,
         stop_signal="SIGINT",
-        readiness=superuser_probe(spec),
+        readiness=superuser_probe(spec, tls_ca_file),
         reconcile_logins=True,
     )
 

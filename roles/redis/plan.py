@@ -46,7 +46,8 @@ def plan_redis(spec: EnvironmentSpec, ctx: PlanContext) -> list[ServicePlan]:
                    directory=layout.data_dir(SERVICE) if layout.target == "local" else None,
                    users=first_acl_lines(spec, ctx.secrets))
     log_file = layout.log_file(SERVICE)
-    tls = ctx.tls_files(SERVICE, redis.tls, server_names(redis.bind))
+    aliases = [containers.dns_alias(SERVICE)] if layout.target == "container" else []
+    tls = ctx.tls_files(SERVICE, redis.tls, server_names(redis.bind, *aliases))
     conf = ctx.file(
         SERVICE, "redis.conf", "redis/redis.conf.j2",
         bind=redis.bind if layout.target == "local" else "0.0.0.0",
@@ -58,7 +59,7 @@ def plan_redis(spec: EnvironmentSpec, ctx: PlanContext) -> list[ServicePlan]:
     )
     tls_files = [tls.ca, tls.cert, tls.key] if tls else []
     if layout.target == "container":
-        return [_container(spec, [conf, acl, *tls_files], str(layout.data_dir(SERVICE)))]
+        return [_container(spec, [conf, acl, *tls_files], str(layout.data_dir(SERVICE)), tls.client_ca_file if tls else None)]
     binary = ctx.toolchain.program("redis-server") or "redis-server"
     return [
         ServicePlan(
@@ -79,7 +80,7 @@ def plan_redis(spec: EnvironmentSpec, ctx: PlanContext) -> list[ServicePlan]:
     ]
 
 
-def _container(spec: EnvironmentSpec, files: list, data: str) -> ServicePlan:
+def _container(spec: EnvironmentSpec, files: list, data: str, tls_ca_file: str | None) -> ServicePlan:
     redis = spec.services.redis
     conf = files[0].path
     if spec.images == "offline":
@@ -99,7 +100,7 @@ def _container(spec: EnvironmentSpec, files: list, data: str) -> ServicePlan:
         bind=redis.bind,
         ports=[redis.port],
         run_as=containers.image_user(spec, "redis").name,
-        readiness=Probe(kind="redis", host="127.0.0.1", port=redis.port),
+        readiness=Probe(kind="redis", host="127.0.0.1", port=redis.port, tls_ca_file=tls_ca_file),
         reconcile_logins=True,
     )
 
