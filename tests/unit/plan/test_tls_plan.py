@@ -89,3 +89,38 @@ def test_without_tls_nothing_changes(tmp_path, store):
     assert not any("tls" in Path(f.path).name for f in svc.files) and svc.readiness.tls_ca_file is None
     directives = ("[tls]", "tls-port", "hostssl", "ssl = on", "requireTLS")
     assert not [d for f in svc.files for d in directives if d in f.content]
+
+
+def test_containers_name_their_dns_alias_and_clients_get_each_stores_ca(tmp_path):
+    spec, _ = load_environment("ci", None)
+    services = spec.services.model_copy(update={
+        key: getattr(spec.services, key).model_copy(update={"tls": TlsSpec()}) for key in ("mongodb", "postgres", "redis")})
+    spec = spec.model_copy(update={"services": services, "state_dir": tmp_path})
+    secrets = fake_secrets(spec)
+    plan = build_plan(spec, Toolchain(python="python3"), secrets, tmp_path, target="container",
+                      tls=TlsMaterials(tmp_path, spec.name, issue=True))
+    for store in ("mongodb", "postgres", "redis"):
+        svc = plan.by_role(store)[0]
+        cert = x509.load_pem_x509_certificate(file_named(svc, "tls-server.crt").content.encode())
+        names = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value.get_values_for_type(x509.DNSName)
+        assert store in names and "localhost" in names, (store, names)
+    assert plan.by_role("mongodb")[0].command[:2] == ["--tls-cert-file", "/etc/datastack/tls-server.crt"]
+    app = plan.by_role("app")[0]
+    ca = (tmp_path / "tls/ca.crt").read_text()
+    for store in ("mongodb", "postgres", "redis"):
+        assert file_named(app, f"tls-ca-{store}.crt").content == ca
+    uris = {f.path.rsplit("/", 1)[1]: f.content for f in app.files if f.path.endswith("_uri")}
+    assert "tlsCAFile=/etc/datastack/tls-ca-mongodb.crt" in uris["mongodb_uri"]
+    assert "sslrootcert=/etc/datastack/tls-ca-postgres.crt" in uris["postgres_uri"]
+    assert uris["redis_uri"].startswith("rediss://") and "ssl_ca_certs=/etc/datastack/tls-ca-redis.crt" in uris["redis_uri"]
+    me = plan.by_role("mongo_express")[0]
+    assert file_named(me, "tls-ca-mongodb.crt").content == ca
+    assert "tlsCAFile=/etc/datastack/tls-ca-mongodb.crt" in me.environment["ME_CONFIG_MONGODB_URL"]
+
+
+def test_container_healthchecks_speak_tls_when_the_ca_is_delivered():
+    from datastack.plan.containers import healthcheck
+
+    assert "--tls --cacert /etc/datastack/tls-ca.crt" in " ".join(healthcheck("redis", "redis-server"))
+    assert "tlsCAFile=ca" in " ".join(healthcheck("mongodb", "secantus"))
+    assert "--tls --tlsCAFile /etc/datastack/tls-ca.crt" in " ".join(healthcheck("mongodb", "mongod"))

@@ -120,7 +120,7 @@ def test_up_with_an_expired_certificate_stops_before_anything(tmp_path):
     assert sorted(tmp_path.rglob("*")) == before, "nothing is written, nothing started"
 
 
-@pytest.mark.parametrize("engine", ["docker", "pulumi"])
+@pytest.mark.parametrize("engine", ["pulumi"])
 def test_container_engines_refuse_tls_before_anything(tmp_path, engine):
     path = spec_with(tmp_path, "redis", {})
     before = sorted(tmp_path.rglob("*"))
