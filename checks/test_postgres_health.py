@@ -28,5 +28,5 @@ def test_postgres_accepts_connections(target, postgres, connections):
 def test_postgres_is_primary(target, postgres, connections):
     login, db = any_reader(target)
     in_recovery = connections.postgres(login, db).execute("SELECT pg_is_in_recovery()").fetchone()[0]
-    assert in_recovery is False, (f"postgres at {postgres.host}:{postgres.port} is in recovery (a standby), declared a "
+    assert in_recovery is False, (f"postgres at {postgres.where()} is in recovery (a standby), declared a "
                                   "primary — fix: promote it (pg_ctl promote) or point the endpoints at the primary")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .endpoints import Endpoints
 from .errors import UserError
@@ -23,6 +23,8 @@ class Login:
     password: str
     database: str | None  # where the user is defined (its authentication database), when the store has one
     access: str
+    # An external server's own URI, when the spec gives it by reference: the store's URI builder starts from it.
+    server_uri: str | None = field(default=None, repr=False)
 
 
 def service_uri(service: str, spec: EnvironmentSpec, endpoints: Endpoints, secrets: dict[str, str], user: str | None) -> str:

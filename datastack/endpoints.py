@@ -17,26 +17,48 @@ from pydantic import BaseModel, Field
 TlsCaFile = Annotated[str | None, Field(description="CA file clients verify the store's certificate with")]
 
 
-class MongoEndpoint(BaseModel):
+class StoreEndpoint(BaseModel):
+    """What every store's endpoint says besides its address."""
+
+    testinfra_host: str = "local://"
+    external: bool = Field(default=False, description="a server datastack does not provision (no process, files or host checks here)")
+    # An external server given by a URI reference: its address comes from that secret (never stored here).
+    uri_secret_id: str | None = Field(default=None, description="secret id of the server's URI, when given by reference")
+    tls_ca_file: TlsCaFile = None
+
+    def unreachable_fix(self, environment: str) -> str:
+        if self.external:  # `up` cannot start what datastack does not provision
+            return "it is external: is it running, and reachable from this machine at the declared address?"
+        return f"start it with 'datastack up --env {environment}' and check 'datastack status'"
+
+
+class MongoEndpoint(StoreEndpoint):
     hosts: list[str] = Field(description="host:port of every member")
     replica_set: str | None = Field(default=None, description="set name to connect with; None for a single node")
     stand_in: bool = Field(default=False, description="True when SecantusDB stands in for mongod")
-    tls_ca_file: TlsCaFile = None
-    testinfra_host: str = "local://"
+
+    def where(self) -> str:
+        """Where it answers, for messages: never the URI of an external server (it may hold credentials)."""
+        return ",".join(self.hosts) or "the URI its spec gives by reference"
 
 
-class PostgresEndpoint(BaseModel):
+class ServerEndpoint(StoreEndpoint):
+    """One server at host:port (external and given by a URI reference: host and port are unset)."""
+
     host: str
     port: int
-    tls_ca_file: TlsCaFile = None
-    testinfra_host: str = "local://"
+
+    def where(self) -> str:
+        """Where it answers, for messages: never the URI of an external server (it may hold credentials)."""
+        return "the URI its spec gives by reference" if self.uri_secret_id else f"{self.host}:{self.port}"
 
 
-class RedisEndpoint(BaseModel):
-    host: str
-    port: int
-    tls_ca_file: TlsCaFile = None
-    testinfra_host: str = "local://"
+class PostgresEndpoint(ServerEndpoint):
+    pass
+
+
+class RedisEndpoint(ServerEndpoint):
+    pass
 
 
 class HttpEndpoint(BaseModel):

@@ -60,6 +60,9 @@ class Service:
     # A store's latency budgets, `checks.budgets.<name>` in the spec (a pydantic model whose fields default to the
     # budgets in ms); built-in services only, read by its checks/test_<name>_latency.py.
     latency_budgets: type | None = None
+    # Checks on its resolved secrets (an external server's URI parses), run where secrets are resolved, before anything
+    # starts: (spec, secrets, spec file as shown); raises UserError, which never repeats a secret.
+    check_secrets: Callable[["EnvironmentSpec", Secrets, str], None] | None = None
     # Checks at spec load that need more than the model (files it names exist and parse); raises UserError.
     check_spec: Callable[["EnvironmentSpec", "Path"], None] | None = None
     # Runs a ServicePlan's first-start steps (`bootstrap`) against the server at host:port, reached without auth.

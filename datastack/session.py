@@ -42,7 +42,13 @@ class Session:
         return detect_toolchain(self.spec, python=runtime_python(state_root()))
 
     def secrets(self, *, generate: bool = False, only: set[str] | None = None) -> dict[str, str]:
-        return SecretStore(self.spec, self.state_dir, display(self.spec_path)).resolve_all(generate=generate, only=only)
+        from .services import declared_services
+
+        values = SecretStore(self.spec, self.state_dir, display(self.spec_path)).resolve_all(generate=generate, only=only)
+        for service in declared_services(self.spec):
+            if service.check_secrets is not None:
+                service.check_secrets(self.spec, values, display(self.spec_path))
+        return values
 
     def plan(self, secrets: dict[str, str], target: str = "local", *, issue_tls: bool = False) -> "Plan":
         """issue_tls: make or renew generated certificates (`up`); otherwise only read those that exist."""

@@ -80,7 +80,7 @@ def refuse_tls_on(spec: "EnvironmentSpec", engine: str, spec_path: Path | str) -
     from .errors import UserError
     from .paths import display
 
-    declared = spec.tls_sections()
+    declared = spec.served_tls_sections()
     if declared:
         raise UserError(f"services.{declared[0][0]}.tls: the {engine} engine does not serve TLS yet",
                         where=display(Path(spec_path)), fix="use --engine local, or remove the tls: block")
@@ -291,3 +291,12 @@ def client_context(ca_file: str):
     import ssl
 
     return ssl.create_default_context(cafile=ca_file)
+
+
+def given_ca_file(tls: "TlsClientSpec | None") -> str | None:
+    """The CA file a `tls:` block names (an external store's): None when it names none."""
+    if tls is None or tls.ca_file is None:
+        return None
+    from .spec.tls import spec_file_path
+
+    return str(spec_file_path(tls.ca_file))

@@ -47,8 +47,8 @@ class Connections:
         if service is None:
             return None
         ep = self.target.endpoints
-        where = {"mongodb": lambda: ",".join(ep.mongodb.hosts), "postgres": lambda: f"{ep.postgres.host}:{ep.postgres.port}",
-                 "redis": lambda: f"{ep.redis.host}:{ep.redis.port}"}[service]()
+        where = {"mongodb": lambda: ep.mongodb.where(), "postgres": lambda: ep.postgres.where(),
+                 "redis": lambda: ep.redis.where()}[service]()
         self._down[service] = _stopped_answering(service, where, _first_line(exc))
         return self._down[service]
 
@@ -99,7 +99,7 @@ class Connections:
         if refused:
             pytest.fail(f"mongodb refused the login of {login.user}: {refused} "
                         f"— fix: '{self.target.up_fix}' resets passwords to the spec's secrets", pytrace=False)
-        self._mark_down("mongodb", ",".join(self.target.endpoints.mongodb.hosts), down)
+        self._mark_down("mongodb", self.target.endpoints.mongodb.where(), down)
 
     # ---- PostgreSQL ---------------------------------------------------------------------
     def postgres(self, login: Login, database: str | None = None):
@@ -123,7 +123,7 @@ class Connections:
         if "password authentication failed" in reason or "does not exist" in reason or "permission denied" in reason:
             pytest.fail(f"postgres refused {login.user} on database {database or login.database}: {reason} "
                         f"— fix: '{self.target.fix}'", pytrace=False)
-        self._mark_down("postgres", f"{ep.host}:{ep.port}", reason)
+        self._mark_down("postgres", ep.where(), reason)
 
     # ---- Redis --------------------------------------------------------------------------
     def redis(self, login: Login):
@@ -150,7 +150,7 @@ class Connections:
         if refused:
             pytest.fail(f"redis refused the login of {login.user}: {refused} — fix: '{self.target.up_fix}' rewrites the ACL file",
                         pytrace=False)
-        self._mark_down("redis", f"{ep.host}:{ep.port}", down)
+        self._mark_down("redis", ep.where(), down)
 
     def close_all(self) -> None:
         for conn in self._open.values():

@@ -79,6 +79,9 @@ class Target:
             return None
         s = self.spec.services
         ids = set()
+        for section in (s.mongodb, s.postgres, s.redis):
+            if section:
+                ids |= {secret_id for secret_id, _ in section.external_uri_refs()}  # where the server is, not a login
         if s.mongodb:
             ids |= {s.mongodb.user_secret_id(db, u.name) for db, d in s.mongodb.databases.items() for u in d.users if u.access == "readonly"}
         if s.postgres:

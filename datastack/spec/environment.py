@@ -116,14 +116,19 @@ class EnvironmentSpec(Strict):
         return self
 
     @model_validator(mode="after")
-    def _generated_tls_only_where_allowed(self):
-        # A generated CA is a secret datastack invents: the same rule as generated passwords.
-        if self.tier in GENERATED_SECRETS_ALLOWED:
-            return self
-        for key, tls in self.tls_sections():
-            if getattr(tls, "generated", False):
-                raise ValueError(f"services.{key}.tls: generated certificates are only for tier development, this is "
-                                 f"tier {self.tier}; fix: give ca_file, cert_file and key_file")
+    def _tls_blocks_fit_their_sections(self):
+        for key, section in self.services.sections().items():
+            for item in section if isinstance(section, list) else [section]:
+                tls, external = getattr(item, "tls", None), getattr(item, "external", None)
+                if tls is None:
+                    continue
+                problem = tls.problem(external)
+                if problem:
+                    raise ValueError(f"services.{key}.tls: {problem}")
+                # A generated CA is a secret datastack invents: the same rule as generated passwords.
+                if external is None and tls.generated and self.tier not in GENERATED_SECRETS_ALLOWED:
+                    raise ValueError(f"services.{key}.tls: generated certificates are only for tier development, this "
+                                     f"is tier {self.tier}; fix: give ca_file, cert_file and key_file")
         return self
 
     @model_validator(mode="after")
@@ -180,12 +185,12 @@ class EnvironmentSpec(Strict):
                     ports.append((key, item.port))
         return ports
 
-    def tls_sections(self) -> list[tuple[str, object]]:
-        """(section key, its `tls:` block) of every section that declares one."""
+    def served_tls_sections(self) -> list[tuple[str, object]]:
+        """(section key, its `tls:` block) of every server datastack runs with TLS (not an external one's)."""
         found = []
         for key, section in self.services.sections().items():
             for item in section if isinstance(section, list) else [section]:
-                if getattr(item, "tls", None) is not None:
+                if getattr(item, "tls", None) is not None and getattr(item, "external", None) is None:
                     found.append((key, item.tls))
         return found
 

@@ -97,20 +97,31 @@ class TlsSpec(TlsClientSpec):
     def generated(self) -> bool:
         return self.ca_file is None and self.cert_file is None and self.key_file is None
 
-    @model_validator(mode="after")
-    def _all_or_none(self):
+    def problem(self, external: object | None) -> str | None:
+        """What is wrong with this block for its section ('problem; fix: ...'), or None. A server datastack runs
+        needs all three files or none; an external one (datastack runs nothing) needs the CA only, and a URI
+        reference brings its own TLS settings."""
         given = [name for name in ("ca_file", "cert_file", "key_file") if getattr(self, name) is not None]
-        if given and len(given) != 3:
-            missing = sorted({"ca_file", "cert_file", "key_file"} - set(given))
-            raise ValueError(f"{', '.join(given)} given without {', '.join(missing)}; fix: give ca_file, cert_file "
-                             "and key_file, or none of them to have datastack generate them")
-        return self
+        if external is None:
+            if given and len(given) != 3:
+                missing = sorted({"ca_file", "cert_file", "key_file"} - set(given))
+                return (f"{', '.join(given)} given without {', '.join(missing)}; fix: give ca_file, cert_file "
+                        "and key_file, or none of them to have datastack generate them")
+            return None
+        if getattr(external, "uri", None) is not None:
+            return ("an external server given by URI takes its TLS settings from that URI; fix: remove tls: and say "
+                    "it in the URI, as its driver reads it")
+        if self.cert_file is not None or self.key_file is not None:
+            return "cert_file and key_file are for a server datastack runs, and this one is external; fix: give ca_file only"
+        if self.ca_file is None:
+            return "an external server is verified against the CA that signed its certificate; fix: give ca_file"
+        return None
 
     @model_validator(mode="after")
     def _key_matches_certificate(self):
         from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-        if self.generated:
+        if self.cert_file is None or self.key_file is None:
             return self
         leaf = load_certificates(self.cert_file)[0]
         public = load_private_key(self.key_file).public_key()

@@ -61,6 +61,12 @@ def declare(ctx) -> None:
 
     from .spread import spread_members
 
+    from roles.mongodb.addresses import external_endpoint
+
+    if ctx.cfg.spec.services.mongodb.external is not None:
+        # Nothing to create: its endpoint is as declared, like every engine's.
+        ctx.endpoints["mongodb"] = external_endpoint(ctx.cfg.spec.services.mongodb).model_dump()
+        return
     members = ctx.of_role("mongodb")
     if not members:
         return

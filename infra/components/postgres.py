@@ -29,6 +29,10 @@ class Postgres(ServiceComponent):
 
 
 def declare(ctx) -> None:
-    if "postgres" in ctx.definitions:
+    from roles.postgres.addresses import external_endpoint
+
+    if ctx.cfg.spec.services.postgres.external is not None:
+        ctx.endpoints["postgres"] = external_endpoint(ctx.cfg.spec.services.postgres).model_dump()  # nothing to create
+    elif "postgres" in ctx.definitions:
         ctx.made["postgres"] = Postgres(f"{ctx.env}-postgres", PostgresArgs(server=ctx.definitions["postgres"], network=ctx.network))
         ctx.endpoints["postgres"] = ctx.made["postgres"].endpoint

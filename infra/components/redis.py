@@ -28,6 +28,10 @@ class Redis(ServiceComponent):
 
 
 def declare(ctx) -> None:
-    if "redis" in ctx.definitions:
+    from roles.redis.addresses import external_endpoint
+
+    if ctx.cfg.spec.services.redis.external is not None:
+        ctx.endpoints["redis"] = external_endpoint(ctx.cfg.spec.services.redis).model_dump()  # nothing to create
+    elif "redis" in ctx.definitions:
         ctx.made["redis"] = Redis(f"{ctx.env}-redis", RedisArgs(server=ctx.definitions["redis"], network=ctx.network))
         ctx.endpoints["redis"] = ctx.made["redis"].endpoint

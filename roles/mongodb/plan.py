@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from datastack.plan import containers
+from datastack.spec.external import URI_BY_REFERENCE, external_note
 from datastack.plan.context import PlanContext
 from datastack.plan.model import BootstrapStep, Probe, ServicePlan
 
@@ -36,6 +37,10 @@ def plan_mongodb(spec: EnvironmentSpec, ctx: PlanContext) -> list[ServicePlan]:
     mongo = spec.services.mongodb
     if mongo is None:
         return []
+    if mongo.external is not None:
+        where = URI_BY_REFERENCE if mongo.external.uri else ", ".join(mongo.external.hosts)
+        ctx.notes.append(external_note("mongodb", where))
+        return []  # nothing to run: migrate and check reach it where external: says
     if ctx.layout.target == "local" and not ctx.toolchain.program("mongod"):
         return [_standin(spec, ctx)]
     if ctx.layout.target == "container" and mongo_uses_standin(spec):

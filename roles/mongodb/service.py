@@ -49,6 +49,7 @@ SERVICE = Service(
                 reconcile_logins=lazy(RECONCILER, "reconcile_mongodb_logins"), roll_back=lazy(RECONCILER, "mongodb_down")),
     # Schema files parse and every granted role exists (pymongo is not imported at load).
     check_spec=lazy(f"{RECONCILER}.schema_file", "check_schemas"),
+    check_secrets=lazy("roles.mongodb.login", "check_external_uri"),
     first_start=run_first_start,
     first_start_job=mongo_first_start_job,
     plan_design=lazy("roles.mongodb.plan_design", "mongodb_plan_design"),

@@ -9,6 +9,7 @@ from pydantic import AfterValidator, Field, model_validator
 
 from datastack.spec.tls import TlsSpec
 from datastack.spec.common import Access, BindAddress, Credential, Port, SecretId, SecretRef, Strict, GENERATE
+from datastack.spec.external import HostPort, MayBeExternal, Reference
 from datastack.spec.spec_paths import SpecRelative
 from datastack.spec.validators import ReplicaSetName, Version, check_name, check_port_range
 from .names import MONGO_USER, MONGO_RESERVED_USERS, MongoDatabaseName, MongoRoleName, MongoUserName
@@ -84,7 +85,34 @@ class MongoDatabase(Strict):
         return self
 
 
-class MongoSpec(Strict):
+class MongoExternal(Strict):
+    """A MongoDB datastack does not provision (Atlas, a server run by another team): a URI or a seed list."""
+
+    uri: Reference | None = Field(default=None, description="mongodb:// or mongodb+srv:// URI, by reference (it may "
+                                                             "hold credentials; the section's admin logs in)")
+    hosts: list[HostPort] = Field(default_factory=list, max_length=50, description="seed list: host:port of members")
+    replica_set: ReplicaSetName | None = Field(default=None, description="the set name, with a seed list")
+
+    @model_validator(mode="after")
+    def _uri_or_seed_list(self):
+        if (self.uri is None) == (not self.hosts):
+            raise ValueError("give either uri (a reference) or hosts (a seed list); fix: keep exactly one of them")
+        if self.uri is not None and self.replica_set is not None:
+            raise ValueError("replica_set goes with hosts, not uri; fix: put replicaSet=NAME in the URI")
+        if len(self.hosts) > 1 and self.replica_set is None:
+            raise ValueError("a seed list of several hosts needs the set's name; fix: add replica_set: NAME")
+        return self
+
+
+# What only describes a server datastack runs: refused beside `external:` rather than silently ignored.
+MONGO_PROVISIONED_FIELDS = ("version", "topology", "members", "replica_set_name", "port", "bind",
+                            "wiredtiger_cache_gb", "keyfile")
+
+
+class MongoSpec(MayBeExternal):
+    section_key = "mongodb"
+    provisioned_fields = MONGO_PROVISIONED_FIELDS
+
     version: Version = Field(default="7.0", description="MongoDB server version (image tag for containers)")
     topology: Literal["replica_set", "standalone"] = "replica_set"
     members: int = Field(default=3, ge=1, le=7, description="replica set members, on consecutive ports")
@@ -99,6 +127,8 @@ class MongoSpec(Strict):
     keyfile: SecretRef = Field(default=GENERATE, description="replica set keyFile content (internal member auth)")
     databases: dict[MongoDatabaseName, MongoDatabase] = Field(default_factory=dict)
     tls: TlsSpec | None = Field(default=None, description="serve TLS only (net.tls.mode requireTLS), from these files or generated ones")
+    external: MongoExternal | None = Field(default=None, description="a server datastack does not provision: "
+                                                                      "migrated and checked, never started or stopped")
 
     @model_validator(mode="after")
     def _member_ports_fit(self):
@@ -125,6 +155,8 @@ class MongoSpec(Strict):
         return [self.port + i for i in range(self.members)]
 
     def declared_ports(self) -> list[tuple[str, int]]:
+        if self.external is not None:
+            return []  # nothing listens here
         return [(f"mongodb member {i}", p) for i, p in enumerate(self.ports)]
 
     @property
@@ -140,7 +172,8 @@ class MongoSpec(Strict):
 
     def secret_refs(self) -> list[tuple[SecretId, str]]:
         refs = [(self.admin_secret_id, self.admin.password)]
-        if self.topology == "replica_set":
+        refs += self.external_uri_refs()
+        if self.external is None and self.topology == "replica_set":
             refs.append((self.keyfile_secret_id, self.keyfile))
         for db_name, db in self.databases.items():
             refs += [(self.user_secret_id(db_name, u.name), u.password) for u in db.users]

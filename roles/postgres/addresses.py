@@ -1,13 +1,11 @@
-"""Where PostgreSQL answers: one host and port."""
+"""Where PostgreSQL answers: one host and port (or, external, where the spec says)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from datastack.endpoints import Endpoints, PostgresEndpoint
-from datastack.plan.addresses import AddressScope
-from datastack.plan.containers import dns_alias
-from datastack.tls import ca_file_inside, client_ca_file
+from datastack.plan.addresses import AddressScope, external_server_endpoint, server_endpoint
 
 from .container import INNER_PORT
 
@@ -16,9 +14,9 @@ if TYPE_CHECKING:
 
 
 def postgres_address(spec: EnvironmentSpec, endpoints: Endpoints, scope: AddressScope) -> None:
-    if scope.inside:
-        endpoints.postgres = PostgresEndpoint(host=dns_alias("postgres"), port=INNER_PORT,
-                                              tls_ca_file=ca_file_inside("postgres", spec.services.postgres.tls))
-    else:
-        pg = spec.services.postgres
-        endpoints.postgres = PostgresEndpoint(host=scope.host, port=pg.port, tls_ca_file=client_ca_file(spec, pg.tls))
+    endpoints.postgres = server_endpoint(PostgresEndpoint, spec, "postgres", scope, INNER_PORT)
+
+
+def external_endpoint(section) -> PostgresEndpoint:
+    """Where an external PostgreSQL answers, as declared (the Pulumi program records it as it is)."""
+    return external_server_endpoint(PostgresEndpoint, section)

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from datastack.plan import containers
 from datastack.plan.context import PlanContext
 from datastack.plan.model import InitStep, Probe, ServicePlan
+from datastack.spec.external import external_note
 
 from datastack.tls import server_names
 
@@ -24,6 +25,9 @@ def plan_postgres(spec: EnvironmentSpec, ctx: PlanContext) -> list[ServicePlan]:
     pg = spec.services.postgres
     if pg is None:
         return []
+    if pg.external is not None:
+        ctx.notes.append(external_note("postgres", pg.external.where))
+        return []  # nothing to run: migrate and check reach it where external: says
     layout = ctx.layout
     data, run = layout.data_dir(SERVICE), layout.run_dir(SERVICE)
     bind = pg.bind if layout.target == "local" else "0.0.0.0"

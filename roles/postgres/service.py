@@ -46,6 +46,7 @@ SERVICE = Service(
     template_filters=TEMPLATE_FILTERS,
     image_recipes=IMAGE_RECIPES,
     base_packages=BASE_PACKAGES,
+    check_secrets=lazy("roles.postgres.login", "check_external_uri"),
     plan=plan_postgres,
     ready=lazy("roles.postgres.probe", "postgres_ready"),
     store=Store(snapshot=lazy("roles.postgres.diff", "postgres_snapshot"), compare=lazy("roles.postgres.diff", "compare_postgres"),

@@ -9,6 +9,7 @@ from pydantic import AfterValidator, Field, model_validator
 
 from datastack.spec.tls import TlsSpec
 from datastack.spec.common import Access, BindAddress, Credential, Port, SecretId, SecretRef, Strict, GENERATE
+from datastack.spec.external import ExternalServer, MayBeExternal
 from datastack.spec.spec_paths import SpecRelative
 from datastack.spec.validators import Version, check_name
 from .names import (
@@ -62,7 +63,14 @@ class PostgresDatabase(Strict):
         return roles
 
 
-class PostgresSpec(Strict):
+# What only a cluster datastack runs has: its binaries, listener and postgresql.conf.
+POSTGRES_PROVISIONED_FIELDS = ("version", "port", "bind", "settings")
+
+
+class PostgresSpec(MayBeExternal):
+    section_key = "postgres"
+    provisioned_fields = POSTGRES_PROVISIONED_FIELDS
+
     version: Version = Field(default="15", description="PostgreSQL major version")
     port: Port = 5432
     bind: BindAddress = "127.0.0.1"
@@ -73,6 +81,11 @@ class PostgresSpec(Strict):
     )
     databases: dict[PostgresDatabaseName, PostgresDatabase] = Field(default_factory=dict)
     tls: TlsSpec | None = Field(default=None, description="serve TLS only (ssl=on, hostssl), from these files or generated ones")
+    external: ExternalServer | None = Field(default=None, description="a server datastack does not provision: "
+                                                                       "migrated and checked, never started or stopped")
+
+    def declared_ports(self) -> list[tuple[str, int]]:
+        return [] if self.external is not None else [("postgres", self.port)]  # nothing listens here when external
 
     @model_validator(mode="after")
     def _superuser_name(self):
@@ -117,7 +130,7 @@ class PostgresSpec(Strict):
         return SecretId.of("postgres", database, user)
 
     def secret_refs(self) -> list[tuple[SecretId, str]]:
-        refs = [(self.superuser_secret_id, self.superuser.password)]
+        refs = [(self.superuser_secret_id, self.superuser.password), *self.external_uri_refs()]
         for db_name, db in self.databases.items():
             refs += [(self.user_secret_id(db_name, u.name), u.password) for u in db.users]
         return refs

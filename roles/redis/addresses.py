@@ -1,13 +1,11 @@
-"""Where Redis answers: one host and port."""
+"""Where Redis answers: one host and port (or, external, where the spec says)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from datastack.endpoints import Endpoints, RedisEndpoint
-from datastack.plan.addresses import AddressScope
-from datastack.plan.containers import dns_alias
-from datastack.tls import ca_file_inside, client_ca_file
+from datastack.plan.addresses import AddressScope, external_server_endpoint, server_endpoint
 
 from .container import INNER_PORT
 
@@ -16,9 +14,9 @@ if TYPE_CHECKING:
 
 
 def redis_address(spec: EnvironmentSpec, endpoints: Endpoints, scope: AddressScope) -> None:
-    if scope.inside:
-        endpoints.redis = RedisEndpoint(host=dns_alias("redis"), port=INNER_PORT,
-                                        tls_ca_file=ca_file_inside("redis", spec.services.redis.tls))
-    else:
-        redis = spec.services.redis
-        endpoints.redis = RedisEndpoint(host=scope.host, port=redis.port, tls_ca_file=client_ca_file(spec, redis.tls))
+    endpoints.redis = server_endpoint(RedisEndpoint, spec, "redis", scope, INNER_PORT)
+
+
+def external_endpoint(section) -> RedisEndpoint:
+    """Where an external Redis answers, as declared (the Pulumi program records it as it is)."""
+    return external_server_endpoint(RedisEndpoint, section)

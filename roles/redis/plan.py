@@ -11,6 +11,7 @@ from datastack.plan import containers
 from datastack.plan.context import PlanContext
 from datastack.plan.model import Probe, ServicePlan
 from datastack.tls import server_names
+from datastack.spec.external import external_note
 
 if TYPE_CHECKING:
     from datastack.spec import EnvironmentSpec
@@ -39,6 +40,9 @@ def plan_redis(spec: EnvironmentSpec, ctx: PlanContext) -> list[ServicePlan]:
     redis = spec.services.redis
     if redis is None:
         return []
+    if redis.external is not None:
+        ctx.notes.append(external_note("redis", redis.external.where))
+        return []  # nothing to run: migrate and check reach it where external: says
     layout = ctx.layout
     # Locally the ACL file sits in the data directory: Redis owns it after the first start and must be able to
     # rewrite it (ACL SAVE); conf/ belongs to root.

@@ -9,6 +9,7 @@ from pydantic import Field, field_validator, model_validator
 
 from datastack.spec.tls import TlsSpec
 from datastack.spec.common import Access, BindAddress, Credential, Port, SecretId, SecretRef, Strict, GENERATE
+from datastack.spec.external import ExternalServer, MayBeExternal
 from .spec_acl import command_rule_problem, pattern_problem, readonly_rule_problem
 from datastack.spec.validators import Version, check_name
 from .names import REDIS_RESERVED_USERS, REDIS_USER, RedisUserName
@@ -79,7 +80,15 @@ class RedisPersistence(Strict):
     aof: bool = False
 
 
-class RedisSpec(Strict):
+# What only a server datastack runs has (startup-only settings); maxmemory, its policy and persistence stay: migrate
+# sets them with CONFIG SET on any Redis that allows it.
+REDIS_PROVISIONED_FIELDS = ("version", "port", "bind", "databases")
+
+
+class RedisSpec(MayBeExternal):
+    section_key = "redis"
+    provisioned_fields = REDIS_PROVISIONED_FIELDS
+
     version: Version = "7.0"
     port: Port = 6379
     bind: BindAddress = "127.0.0.1"
@@ -90,6 +99,11 @@ class RedisSpec(Strict):
     persistence: RedisPersistence = RedisPersistence()
     users: list[RedisUser] = Field(default_factory=list)
     tls: TlsSpec | None = Field(default=None, description="serve TLS only (tls-port), from these files or generated ones")
+    external: ExternalServer | None = Field(default=None, description="a server datastack does not provision: "
+                                                                       "migrated and checked, never started or stopped")
+
+    def declared_ports(self) -> list[tuple[str, int]]:
+        return [] if self.external is not None else [("redis", self.port)]  # nothing listens here when external
 
     @field_validator("maxmemory_policy", mode="before")
     @classmethod
@@ -130,7 +144,8 @@ class RedisSpec(Strict):
         return SecretId.of("redis", "users", user)  # a user named admin cannot share redis.admin
 
     def secret_refs(self) -> list[tuple[SecretId, str]]:
-        return [(self.admin_secret_id, self.admin.password), *((self.user_secret_id(u.name), u.password) for u in self.users)]
+        return [(self.admin_secret_id, self.admin.password), *self.external_uri_refs(),
+                *((self.user_secret_id(u.name), u.password) for u in self.users)]
 
     def user(self, name: str) -> RedisUser:
         for user in self.users:

@@ -32,3 +32,20 @@ def test_every_service_is_reached_in_its_container_and_the_replica_set_through_i
     if shown.mongo_express is not None:
         assert shown.mongo_express.testinfra_host == "docker://c-me"
     assert spec.services.apps and all(e.testinfra_host == f"docker://c-app-{n}" for n, e in shown.apps.items())
+
+
+def test_external_stores_are_reached_as_declared_from_every_side():
+    from datastack.plan.addresses import container_endpoints
+    from tests.support.external import dev_with_external_stores
+
+    spec = dev_with_external_stores()
+    definitions = [container(f"app-{a.name}", "app", f"c-app-{a.name}") for a in spec.services.apps]
+    for endpoints in (planned_endpoints(spec, "local", stand_in=True), container_endpoints(spec),
+                      DockerEngine._endpoints(SimpleNamespace(definitions=definitions, spec=spec),
+                                              planned_endpoints(spec, "docker", stand_in=False))):
+        assert endpoints.mongodb.hosts == ["db-0.example.net:27017", "db-1.example.net:27017"]
+        assert endpoints.mongodb.replica_set == "atlas-x1" and not endpoints.mongodb.stand_in
+        assert (endpoints.postgres.host, endpoints.postgres.port) == ("pg.example.net", 5432)
+        assert (endpoints.redis.host, endpoints.redis.port) == ("10.1.2.3", 6380)
+        for endpoint in (endpoints.mongodb, endpoints.postgres, endpoints.redis):
+            assert endpoint.external and endpoint.testinfra_host == "local://"  # no container of it to look into

@@ -64,7 +64,7 @@ def connect(spec: EnvironmentSpec, endpoints: Endpoints, secrets: dict[str, str]
 
     A rotated admin secret: the last accepted password logs in, and (unless dry-running) the current one is set."""
     from pymongo import MongoClient
-    from pymongo.errors import ConnectionFailure, OperationFailure
+    from pymongo.errors import ConfigurationError, ConnectionFailure, OperationFailure
 
     from ..exit_wait import skip_exit_join_when_all_closed
 
@@ -73,7 +73,7 @@ def connect(spec: EnvironmentSpec, endpoints: Endpoints, secrets: dict[str, str]
         raise UserError("the endpoints name no MongoDB", fix=f"run 'datastack up --env {spec.name}' first")
     mongo = spec.services.mongodb
     login = mongo_login(spec, secrets)
-    hosts = ",".join(endpoints.mongodb.hosts)
+    hosts = endpoints.mongodb.where()
 
     def log_in(password: str):
         uri = mongo_uri(endpoints, replace(login, password=password), timeout_ms=int(timeout_s * 1000))
@@ -93,9 +93,11 @@ def connect(spec: EnvironmentSpec, endpoints: Endpoints, secrets: dict[str, str]
     except OperationFailure as exc:
         raise RuntimeFailure(f"MongoDB at {hosts} refused the administrator login ({exc.code})",
                              fix="check the admin secret matches the server (datastack up bootstraps it)") from None
-    except ConnectionFailure:
-        raise RuntimeFailure(f"MongoDB at {hosts} did not answer within {timeout_s:.0f} s",
-                             fix=f"start it with 'datastack up --env {spec.name}' and check 'datastack status'") from None
+    except (ConnectionFailure, ConfigurationError) as exc:  # ConfigurationError: a mongodb+srv:// name did not resolve
+        answer = (f"did not answer within {timeout_s:.0f} s" if isinstance(exc, ConnectionFailure)
+                  else "could not be found (its mongodb+srv:// name did not resolve)")
+        raise RuntimeFailure(f"MongoDB at {hosts} {answer}",
+                             fix=endpoints.mongodb.unreachable_fix(spec.name)) from None
     try:
         if rotated:
             _rotate_admin(client, spec, login, options or MigrateOptions(), replica_set=bool(endpoints.mongodb.replica_set))

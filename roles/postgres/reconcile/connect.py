@@ -67,5 +67,5 @@ def open_sqlalchemy(engine: "Engine", endpoints: Endpoints, database: str):
 def _unreachable(endpoints: Endpoints, user: str, database: str, exc: BaseException) -> RuntimeFailure:
     ep = endpoints.postgres
     reason = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
-    return RuntimeFailure(f"cannot connect to postgres {ep.host}:{ep.port}/{database} as {user}: {reason}",
-                          fix="is the environment up? run 'datastack up' (or 'datastack status')")
+    return RuntimeFailure(f"cannot connect to postgres at {ep.where()}, database {database}, as {user}: {reason}",
+                          fix=ep.unreachable_fix(endpoints.environment))

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from datastack.admin_logins import admin_login
-from roles.redis.login import redis_login
+from roles.redis.login import redis_login, redis_uri
 from datastack.endpoints import Endpoints
 from datastack.errors import RuntimeFailure, UserError
 from datastack.spec import EnvironmentSpec
@@ -23,9 +24,9 @@ def admin_client(spec: EnvironmentSpec, endpoints: Endpoints, secrets: dict[str,
     ep = endpoints.redis
 
     def log_in(password: str) -> "redis.Redis":
-        tls = dict(ssl=True, ssl_ca_certs=ep.tls_ca_file) if ep.tls_ca_file else {}
-        client = redis.Redis(host=ep.host, port=ep.port, username=login.user, password=password,
-                             decode_responses=True, socket_timeout=10, socket_connect_timeout=5, **tls)
+        # Through the URI: an external server's (given by reference) brings its host and scheme (rediss: TLS).
+        client = redis.Redis.from_url(redis_uri(endpoints, replace(login, password=password)),
+                                      decode_responses=True, socket_timeout=10, socket_connect_timeout=5)
         try:
             client.ping()
         except BaseException:
@@ -41,5 +42,5 @@ def admin_client(spec: EnvironmentSpec, endpoints: Endpoints, secrets: dict[str,
         client, _ = admin_login(spec, spec.services.redis.admin_secret_id, login.password, log_in, refused, store="redis")
         return client
     except redis.RedisError as exc:
-        raise RuntimeFailure(f"cannot reach redis {ep.host}:{ep.port} as {login.user}: {exc}",
-                             fix="is the environment up? run 'datastack up' (or 'datastack status')") from None
+        raise RuntimeFailure(f"cannot reach redis at {ep.where()} as {login.user}: {exc}",
+                             fix=ep.unreachable_fix(spec.name)) from None

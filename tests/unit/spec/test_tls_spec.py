@@ -128,3 +128,32 @@ def test_container_engines_refuse_tls_before_anything(tmp_path, engine):
     assert done.returncode == 2 and "Traceback" not in done.stderr and done.stderr.strip().count("\n") == 0
     assert f"services.redis.tls: the {engine} engine does not serve TLS yet" in done.stderr
     assert sorted(tmp_path.rglob("*")) == before
+
+
+def external_postgres(tmp_path: Path, tls: dict, external: dict | None = None) -> Path:
+    """An external PostgreSQL (passwords by reference) with this tls: block."""
+    doc = {"name": "tls-unit", "services": {"postgres": {
+        "superuser": {"name": "postgres", "password": "${env:PG_PASSWORD}"},
+        "external": external or {"host": "db.example.net", "port": 5432}, "tls": tls}}}
+    path = tmp_path / "env.yaml"
+    path.write_text(yaml.safe_dump(doc, sort_keys=False))
+    return path
+
+
+def test_an_external_store_verifies_with_its_ca_file_only(tmp_path):
+    write_pki(tmp_path)
+    spec = load_spec_file(external_postgres(tmp_path, {"ca_file": "ca.crt"}))
+    from datastack.plan.addresses import planned_endpoints
+
+    assert planned_endpoints(spec, "local", stand_in=False).postgres.tls_ca_file == str(tmp_path / "ca.crt")
+
+
+@pytest.mark.parametrize("tls, external, expected", [
+    ({}, None, "give ca_file"),
+    ("pki", None, "cert_file and key_file are for a server datastack runs"),
+    ({"ca_file": "ca.crt"}, {"uri": "${env:PG_URI}"}, "takes its TLS settings from that URI"),
+])
+def test_an_external_stores_tls_block_is_checked_in_one_line(tmp_path, tls, external, expected):
+    pki = write_pki(tmp_path)
+    path = external_postgres(tmp_path, pki if tls == "pki" else tls, external)
+    assert expected in assert_rejected(tmp_path, path, fields=("services.postgres.tls",))
