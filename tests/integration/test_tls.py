@@ -208,3 +208,49 @@ def test_a_certificate_close_to_its_end_fails_check_naming_server_and_days(env):
         env.document.get("checks", {}).pop("tls_expiry_days", None)
         env.write()
         env.cli("up")
+
+
+def test_an_external_store_is_verified_against_its_ca_file(env):
+    """PostgreSQL and Redis of the running environment, declared external by another spec with `tls: {ca_file}`:
+    migrate and check pass over TLS, and `uri` carries the CA; nothing of the first environment is touched."""
+    import psycopg
+    import redis
+
+    secrets = json.loads((Path(env.document["state_dir"]) / "secrets.json").read_text())
+    secret_dir = env.root / "external-secrets"
+    for secret_id, value in secrets.items():
+        path = secret_dir / secret_id.replace(".", "/")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(value)
+    from roles.postgres.spec import PostgresSpec
+    from roles.redis.spec import RedisSpec
+
+    services = {}
+    for store, model in (("postgres", PostgresSpec), ("redis", RedisSpec)):
+        server_only = {*model.provisioned_fields, "tls"}
+        section = {k: v for k, v in env.document["services"][store].items() if k not in server_only}
+        section["external"] = {"host": "127.0.0.1", "port": env.port(store)}
+        section["tls"] = {"ca_file": str(env.ca_file)}
+        services[store] = section
+    external = {"name": "tls-external", "tier": "shared", "state_dir": str(env.root / "external-state"),
+                "secrets": {"default": f"${{file:{secret_dir}/{{path}}}}"}, "services": services}
+    spec_path = env.root / "external.yaml"
+    spec_path.write_text(yaml.safe_dump(external, sort_keys=False))
+
+    def cli(*args: str) -> subprocess.CompletedProcess:
+        done = subprocess.run([sys.executable, "-m", "datastack.cli", *args, "--spec", str(spec_path)],
+                              capture_output=True, text=True, timeout=300, cwd="/")
+        assert done.returncode == 0, done.stdout + done.stderr
+        return done
+
+    cli("migrate")
+    assert "all checks passed" in cli("check").stdout
+    pg_uri, redis_uri = cli("uri", "postgres").stdout.strip(), cli("uri", "redis").stdout.strip()
+    assert f"sslrootcert={env.ca_file}" in pg_uri and redis_uri.startswith("rediss://")
+    with psycopg.connect(pg_uri) as conn:
+        assert conn.pgconn.ssl_in_use
+    client = redis.Redis.from_url(redis_uri)
+    try:
+        assert client.ping() is True
+    finally:
+        client.close()
