@@ -9,7 +9,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from typing import Annotated
+
 from pydantic import BaseModel, Field
+
+# The store speaks TLS only: every client datastack makes verifies it against this CA file (None: plaintext).
+TlsCaFile = Annotated[str | None, Field(description="CA file clients verify the store's certificate with")]
 
 
 class StoreEndpoint(BaseModel):
@@ -19,6 +24,7 @@ class StoreEndpoint(BaseModel):
     external: bool = Field(default=False, description="a server datastack does not provision (no process, files or host checks here)")
     # An external server given by a URI reference: its address comes from that secret (never stored here).
     uri_secret_id: str | None = Field(default=None, description="secret id of the server's URI, when given by reference")
+    tls_ca_file: TlsCaFile = None
 
     def unreachable_fix(self, environment: str) -> str:
         if self.external:  # `up` cannot start what datastack does not provision

@@ -50,11 +50,15 @@ class Session:
                 service.check_secrets(self.spec, values, display(self.spec_path))
         return values
 
-    def plan(self, secrets: dict[str, str], target: str = "local") -> "Plan":
-        return build_plan(self.spec, self.toolchain, secrets, self.state_dir, target=target)
+    def plan(self, secrets: dict[str, str], target: str = "local", *, issue_tls: bool = False) -> "Plan":
+        """issue_tls: make or renew generated certificates (`up`); otherwise only read those that exist."""
+        from .tls import TlsMaterials
+
+        tls = TlsMaterials(self.state_dir, self.spec.name, issue=issue_tls)
+        return build_plan(self.spec, self.toolchain, secrets, self.state_dir, target=target, tls=tls)
 
     def display_plan(self, target: str = "local") -> "Plan":
-        return self.plan(masked(dict(self.spec.secret_refs())), target)
+        return build_plan(self.spec, self.toolchain, masked(dict(self.spec.secret_refs())), self.state_dir, target=target)
 
     def secrets_or_masked(self) -> dict[str, str]:
         """For commands that must work before the first `up` (status, down): never generate."""

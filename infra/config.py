@@ -52,6 +52,9 @@ def read_stack_config() -> StackConfig:
 
     stack = pulumi.get_stack()
     spec, path = load_environment(stack, None)
+    from datastack.tls import refuse_tls_on
+
+    refuse_tls_on(spec, "pulumi", path)
     settings = pulumi.Config("datastack")
     images = settings.get("images")
     if images:

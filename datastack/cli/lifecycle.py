@@ -20,20 +20,21 @@ from .common import EnvOption, FromStackOption, JsonOption, SpecOption, console,
 ENGINES = ("local", "docker", "pulumi")
 
 
-def engine_for(session: Session, engine: str | None, secrets: dict[str, str]):
+def engine_for(session: Session, engine: str | None, secrets: dict[str, str], *, issue_tls: bool = False):
+    """issue_tls: `up` makes (or renews) generated certificates; other commands only read them."""
     name = engine or session.spec.engine
     if name not in ENGINES:
         raise UserError(f"unknown engine {name!r}", fix=f"use one of: {', '.join(ENGINES)}")
     if name == "local":
         from ..engines.local import LocalEngine
 
-        return LocalEngine(session.spec, session.plan(secrets), secrets, say=say)
+        return LocalEngine(session.spec, session.plan(secrets, issue_tls=issue_tls), secrets, say=say)
     if name == "docker":
         try:
             from ..engines.docker import DockerEngine
         except ImportError:
             raise UserError("the docker engine is not available in this build", fix="use --engine local") from None
-        return DockerEngine(session.spec, session.plan(secrets, target="container"), secrets, say=say)
+        return DockerEngine(session.spec, session.plan(secrets, target="container", issue_tls=issue_tls), secrets, say=say)
     raise UserError("the pulumi engine runs through the Pulumi CLI", fix="run 'pulumi up --stack <env>' (see README)")
 
 
@@ -45,6 +46,10 @@ def register(app: typer.Typer) -> None:
         """Bring the environment up (idempotent: unchanged services are left running)."""
         started = time.monotonic()
         session = Session.open(env, spec)
+        if (engine or session.spec.engine) == "pulumi":
+            from ..tls import refuse_tls_on
+
+            refuse_tls_on(session.spec, "pulumi", session.spec_path)  # before any write
         claim_state_dir(session.state_dir, session.spec)  # before anything is written under it
         secrets = session.secrets(generate=True)
         if (engine or session.spec.engine) == "local":
@@ -53,7 +58,7 @@ def register(app: typer.Typer) -> None:
             for service in declared_services(session.spec):
                 if service.prepare_local is not None:
                     service.prepare_local(session.spec, say)
-        runner = engine_for(session, engine, secrets)
+        runner = engine_for(session, engine, secrets, issue_tls=True)
         for note in runner.plan.notes:
             console.print(f"[yellow]note:[/] {escape(note)}")
         outcome = runner.up(session.endpoints_for_engine(runner))

@@ -10,6 +10,7 @@ from ..spec import EnvironmentSpec
 if TYPE_CHECKING:
     from .model import Plan
     from .toolchain import Toolchain
+    from ..tls import TlsMaterials
 
 
 def build_plan(
@@ -18,12 +19,15 @@ def build_plan(
     secrets: dict[str, str],
     state_dir: Path,
     target: Literal["local", "container"] = "local",
+    tls: "TlsMaterials | None" = None,
 ) -> Plan:
+    """`tls`: where the certificates of servers that serve TLS come from (None: masked, as for display)."""
     from ..services import declared_services  # the registry imports the roles, which import this package
     from .context import Layout, PlanContext  # Jinja2: only where a plan is built
     from .model import Plan
 
-    ctx = PlanContext(layout=Layout(target=target, root=state_dir), toolchain=toolchain, secrets=secrets, spec=spec)
+    ctx = PlanContext(layout=Layout(target=target, root=state_dir), toolchain=toolchain, secrets=secrets, spec=spec,
+                      tls=tls)
     for service in declared_services(spec):
         ctx.planned += service.plan(spec, ctx)
     notes = ctx.notes + [note for svc in ctx.planned for note in svc.notes]

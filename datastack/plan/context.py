@@ -47,6 +47,19 @@ class Layout:
 if TYPE_CHECKING:
     from ..endpoints import Endpoints
     from ..spec import EnvironmentSpec
+    from ..spec.tls import TlsSpec
+    from ..tls import MaskedTls, TlsMaterials
+
+
+@dataclass(frozen=True)
+class TlsFiles:
+    """What one server reads to serve TLS (files of its plan entry), and the CA its clients verify it with."""
+
+    ca: RenderedFile
+    cert: RenderedFile
+    key: RenderedFile
+    client_ca_file: str
+    key_and_cert: RenderedFile  # both in one PEM, for servers that read them so
 
 
 @dataclass
@@ -57,6 +70,7 @@ class PlanContext:
     spec: "EnvironmentSpec | None" = None
     planned: list[ServicePlan] = field(default_factory=list)  # what the services before this one planned
     notes: list[str] = field(default_factory=list)
+    tls: "TlsMaterials | MaskedTls | None" = None  # None: masked (a displayed plan)
 
     def planned_role(self, role: str) -> list[ServicePlan]:
         return [s for s in self.planned if s.role == role]
@@ -78,3 +92,28 @@ class PlanContext:
         content = render_template(template, service=service, **values)
         return RenderedFile(path=str(path), template=template, content=content, mode=0o600 if secret and mode == 0o644 else mode,
                             secret=secret, first_start_only=first_start_only)
+
+    def tls_files(self, service: str, tls: "TlsSpec | None", names: list[str]) -> TlsFiles | None:
+        """The TLS files of server `service` (its certificate names `names`), or None when `tls` is not declared."""
+        from ..tls import SERVER_CA_FILE, MaskedTls, client_ca_file
+
+        if tls is None:
+            return None
+        material = (self.tls or MaskedTls()).server(tls, service, names)
+        return TlsFiles(
+            ca=self.file(service, SERVER_CA_FILE, "tls/pem.j2", pem=material.ca_pem),
+            cert=self.file(service, "tls-server.crt", "tls/pem.j2", pem=material.cert_pem),
+            key=self.file(service, "tls-server.key", "tls/pem.j2", secret=True, pem=material.key_pem),
+            key_and_cert=self.file(service, "tls-server.pem", "tls/pem.j2", secret=True,
+                                   pem=material.key_and_cert_pem),
+            client_ca_file=client_ca_file(self.spec, tls),
+        )
+
+    def tls_ca_for_clients(self, service: str, store: str, tls: "TlsSpec | None") -> RenderedFile | None:
+        """Containers: the CA of `store` as a file of the client `service`, where `ca_file_inside` says it is."""
+        from ..tls import MaskedTls, ca_file_inside
+
+        if tls is None:
+            return None
+        path = Path(ca_file_inside(store, tls))
+        return self.file(service, path.name, "tls/pem.j2", directory=path.parent, pem=(self.tls or MaskedTls()).ca_pem(tls))

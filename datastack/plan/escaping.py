@@ -79,7 +79,23 @@ def secret_line(value: object) -> str:
     return plain(value, "secret")
 
 
+_PEM_BLOCKS = re.compile(r"(?:-----BEGIN [A-Z0-9 ]+-----\n[A-Za-z0-9+/=\n]+-----END [A-Z0-9 ]+-----\n)+")
+
+
+def pem(value: object) -> str:
+    """A PEM file's content (certificates, keys): whole BEGIN/END blocks of base64 lines, nothing else."""
+    from ..spec.secrets import MASK
+
+    text = str(value) if value is not None else ""
+    if text and not text.endswith("\n"):
+        text += "\n"
+    if not _PEM_BLOCKS.fullmatch(text) and text != MASK + "\n":  # masked material in a displayed plan
+        raise UnsafeValue("not PEM blocks")
+    return text
+
+
 FILTERS = {
+    "pem": pem,
     "number": number,
     "decimal": decimal,
     "double_quoted": double_quoted,

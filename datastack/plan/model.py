@@ -38,6 +38,7 @@ class Probe(BaseModel):
     timeout_s: float = 30.0
     login_user: str | None = Field(default=None, description="user the probe logs in as, when its protocol needs one")
     login_secret_id: str | None = Field(default=None, description="secret id of that user's password (never the value)")
+    tls_ca_file: str | None = Field(default=None, description="the server speaks TLS only: verify it against this CA file")
 
 
 class BootstrapStep(BaseModel):

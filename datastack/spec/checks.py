@@ -34,4 +34,6 @@ class ChecksSpec(Strict):
     percentile: Literal[PERCENTILES] = Field(default="p50", description="percentile compared with each budget")  # type: ignore[valid-type]
     timeout_s: float = Field(default=3.0, gt=0, le=60, description="connect/answer timeout per check: a dead service fails fast")
     replication_lag_s: float = Field(default=10.0, gt=0, description="largest allowed secondary lag on a replica set")
+    tls_expiry_days: int = Field(default=14, ge=0, le=3650,
+                                 description="a TLS store fails check when its certificate expires within this many days")
     budgets: Budgets = Budgets()  # type: ignore[valid-type]

@@ -159,6 +159,22 @@ class EnvironmentSpec(Strict):
         return self
 
     @model_validator(mode="after")
+    def _tls_blocks_fit_their_sections(self):
+        for key, section in self.services.sections().items():
+            for item in section if isinstance(section, list) else [section]:
+                tls, external = getattr(item, "tls", None), getattr(item, "external", None)
+                if tls is None:
+                    continue
+                problem = tls.problem(external)
+                if problem:
+                    raise ValueError(f"services.{key}.tls: {problem}")
+                # A generated CA is a secret datastack invents: the same rule as generated passwords.
+                if external is None and tls.generated and self.tier not in GENERATED_SECRETS_ALLOWED:
+                    raise ValueError(f"services.{key}.tls: generated certificates are only for tier development, this "
+                                     f"is tier {self.tier}; fix: give ca_file, cert_file and key_file")
+        return self
+
+    @model_validator(mode="after")
     def _sections_agree(self):
         # What one section names in another (a user it logs in as, a database it shows), and rules of this
         # environment kind: each section's own `check_against(spec)` raises ValueError naming the field and the fix.
@@ -225,6 +241,15 @@ class EnvironmentSpec(Strict):
                 elif hasattr(item, "port"):
                     ports.append((key, item.port))
         return ports
+
+    def served_tls_sections(self) -> list[tuple[str, object]]:
+        """(section key, its `tls:` block) of every server datastack runs with TLS (not an external one's)."""
+        found = []
+        for key, section in self.services.sections().items():
+            for item in section if isinstance(section, list) else [section]:
+                if getattr(item, "tls", None) is not None and getattr(item, "external", None) is None:
+                    found.append((key, item.tls))
+        return found
 
     def secret_refs(self) -> list[tuple[str, str]]:
         """(secret id, reference) for every password in the spec; the id names its place."""

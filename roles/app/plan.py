@@ -76,6 +76,18 @@ def reference_app_code(conf_dir: Path) -> list[RenderedFile]:
             for source in sorted((PROJECT_ROOT / "app").glob("*.py"))]
 
 
+def store_cas(spec: EnvironmentSpec, app: AppSpec, name: str, ctx: PlanContext) -> list[RenderedFile]:
+    """Containers: the CA of each TLS store the app uses, where its URI's CA parameter points."""
+    cas = []
+    used = [(store, getattr(spec.services, store)) for store in ("mongodb", "postgres", "redis") if getattr(app.uses, store)]
+    used += [(instance, spec.services.sections()[instance]) for instance in app.uses.instances or {}]  # its own file
+    for store, section in used:
+        if section is not None:
+            ca = ctx.tls_ca_for_clients(name, store, section.tls)
+            cas += [ca] if ca is not None else []
+    return cas
+
+
 def plan_apps(spec: EnvironmentSpec, ctx: PlanContext) -> list[ServicePlan]:
     plans = []
     container = ctx.layout.target == "container"
@@ -89,6 +101,8 @@ def plan_apps(spec: EnvironmentSpec, ctx: PlanContext) -> list[ServicePlan]:
             env.update(APP_PORT=str(INNER_PORT), APP_BIND="0.0.0.0")
         env_file = ctx.file(name, "app.env", "app/app.env.j2", secret=True, environment=env)
         secret_files = secrets_as_files(name, env, ctx) if container else []
+        if container:
+            secret_files += store_cas(spec, app, name, ctx)
         deps = [s for s, declared in (("mongodb", app.uses.mongodb), ("postgres", app.uses.postgres), ("redis", app.uses.redis)) if declared]
         deps += list(app.uses.instances or {})
         reference = app.kind == "reference"

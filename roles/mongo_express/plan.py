@@ -58,6 +58,9 @@ def plan_mongo_express(spec: EnvironmentSpec, ctx: PlanContext) -> list[ServiceP
     # process.env.ME_CONFIG_MONGODB_URL (config.default.js); its *_FILE support (getFileEnv) covers basic auth.
     secret_keys = ["ME_CONFIG_MONGODB_URL"]
     files = []
+    if not local:  # the CA of a TLS MongoDB, where its URI's tlsCAFile points
+        ca = ctx.tls_ca_for_clients(SERVICE, "mongodb", spec.services.mongodb.tls)
+        files += [ca] if ca is not None else []
     if me.basic_auth:
         env["ME_CONFIG_BASICAUTH_USERNAME"] = me.basic_auth.name
         if local:

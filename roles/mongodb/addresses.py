@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from datastack.endpoints import Endpoints, MongoEndpoint
 from datastack.plan.addresses import AddressScope
+from datastack.tls import ca_file_inside, client_ca_file, given_ca_file
 
 from .container import INNER_PORT, mongo_member_names, mongo_uses_standin
 
@@ -25,20 +26,24 @@ def mongodb_address(spec: EnvironmentSpec, endpoints: Endpoints, scope: AddressS
         names = mongo_member_names(spec, standin)
         single = len(names) == 1 and mongo.topology == "standalone" or standin
         endpoints.mongodb = MongoEndpoint(hosts=[f"{n}:{INNER_PORT}" for n in names],
-                                          replica_set=None if single else mongo.replica_set_name)
+                                          replica_set=None if single else mongo.replica_set_name,
+                                          tls_ca_file=ca_file_inside("mongodb", mongo.tls))
         return
     single = scope.stand_in or mongo.topology == "standalone"
     ports = mongo.ports[:1] if scope.stand_in else mongo.ports
     endpoints.mongodb = MongoEndpoint(hosts=[f"{scope.host}:{p}" for p in ports],
-                                      replica_set=None if single else mongo.replica_set_name, stand_in=scope.stand_in)
+                                      replica_set=None if single else mongo.replica_set_name, stand_in=scope.stand_in,
+                                      tls_ca_file=client_ca_file(spec, mongo.tls))
 
 
 def external_endpoint(mongo: MongoSpec) -> MongoEndpoint:
-    """Where an external MongoDB answers, as declared: the one place its endpoint is built (TLS settings join here)."""
+    """Where an external MongoDB answers, as declared: the one place its endpoint is built, with the CA its `tls:`
+    names (given by a URI reference, TLS settings come with the URI)."""
     ext = mongo.external
     if ext.uri is not None:
         return MongoEndpoint(hosts=[], external=True, uri_secret_id=mongo.external_uri_secret_id)
-    return MongoEndpoint(hosts=list(ext.hosts), replica_set=ext.replica_set, external=True)
+    return MongoEndpoint(hosts=list(ext.hosts), replica_set=ext.replica_set, external=True,
+                         tls_ca_file=given_ca_file(mongo.tls))
 
 
 def mongodb_in_containers(endpoints: Endpoints, by_role: dict[str, str], by_service: dict[str, str]) -> None:

@@ -5,20 +5,25 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from datastack.images.recipes import Recipe
-from datastack.plan.containers import ContainerConventions, ImageUser
+from datastack.plan.containers import CONF_DIR, ContainerConventions, ImageUser
+from datastack.tls import SERVER_CA_FILE
 
 if TYPE_CHECKING:
     from datastack.spec import EnvironmentSpec
 
 INNER_PORT = 27017
+SERVER_CA = f"{CONF_DIR}/{SERVER_CA_FILE}"
 
 
 def healthcheck(implementation: str) -> list[str]:
+    # With its CA delivered the server speaks TLS only, and the check does too.
     if implementation == "secantus":
         return ["CMD", "/opt/secantus/bin/python", "-c",
-                "import pymongo; c = pymongo.MongoClient('mongodb://127.0.0.1:27017/?directConnection=true',"
-                " serverSelectionTimeoutMS=2000); c.admin.command('hello'); c.close()"]
-    return ["CMD", "mongosh", "--quiet", "--norc", "--eval", "db.adminCommand('hello').ok"]
+                f"import os, pymongo; ca = '{SERVER_CA}'; tls = dict(tls=True, tlsCAFile=ca) if os.path.exists(ca) else {{}}; "
+                "c = pymongo.MongoClient('mongodb://127.0.0.1:27017/?directConnection=true',"
+                " serverSelectionTimeoutMS=2000, **tls); c.admin.command('hello'); c.close()"]
+    hello = "mongosh --quiet --norc --eval \"db.adminCommand('hello').ok\""
+    return ["CMD-SHELL", f"if [ -e {SERVER_CA} ]; then {hello} --tls --tlsCAFile {SERVER_CA} --host 127.0.0.1; else {hello}; fi"]
 
 
 # Offline images (`datastack images build`): the recipe and what it needs in the debootstrap base.

@@ -15,6 +15,7 @@ and src/mongo/base/error_codes.yml; tests/unit/contracts/ feeds them to this mod
 
 from __future__ import annotations
 
+import functools
 import time
 from dataclasses import dataclass
 from typing import Callable
@@ -41,11 +42,12 @@ class Login:
 Connect = Callable[[str, int, "Login | None"], object]
 
 
-def connect_direct(host: str, port: int, login: Login | None):
+def connect_direct(host: str, port: int, login: Login | None, tls_ca_file: str | None = None):
     import pymongo
 
     auth = dict(username=login.user, password=login.password, authSource="admin") if login else {}
-    return pymongo.MongoClient(host=host, port=port, directConnection=True, serverSelectionTimeoutMS=5000, **auth)
+    tls = dict(tls=True, tlsCAFile=tls_ca_file) if tls_ca_file else {}
+    return pymongo.MongoClient(host=host, port=port, directConnection=True, serverSelectionTimeoutMS=5000, **auth, **tls)
 
 
 def run_first_start(steps: list[BootstrapStep], host: str, port: int, secrets: dict[str, str], say=lambda line: None,
@@ -54,6 +56,9 @@ def run_first_start(steps: list[BootstrapStep], host: str, port: int, secrets: d
     initiate = next((s for s in steps if s.action == "mongo_initiate_replica_set"), None)
     admin_step = next((s for s in steps if s.action == "mongo_create_admin"), None)
     admin = Login(admin_step.params["user"], secrets[admin_step.params["secret_id"]]) if admin_step else None
+    tls_ca_file = admin_step.params.get("tls_ca_file") if admin_step else None
+    if tls_ca_file and connect is connect_direct:
+        connect = functools.partial(connect_direct, tls_ca_file=tls_ca_file)
     if initiate is not None:
         host, port = _split(initiate.params["primary"])
     session = FirstStartSession(connect, host, port, admin, say, timeout_s)

@@ -44,6 +44,8 @@ def mongo_uri(endpoints: Endpoints, login: Login, *, timeout_ms: int = 5000) -> 
     params = [f"authSource={login.database}", "authMechanism=SCRAM-SHA-256", f"serverSelectionTimeoutMS={timeout_ms}"]
     if ep.uri_secret_id is not None:
         return _from_server_uri(login, auth, params)
+    if ep.tls_ca_file:
+        params += ["tls=true", f"tlsCAFile={quote(ep.tls_ca_file, safe='/')}"]
     if ep.replica_set:
         params.append(f"replicaSet={ep.replica_set}")
     else:

@@ -18,6 +18,8 @@ from datastack.spec.external import URI_BY_REFERENCE, external_note
 from datastack.plan.context import PlanContext
 from datastack.plan.model import BootstrapStep, Probe, ServicePlan
 
+from datastack.tls import server_names
+
 from .container import mongo_member_names, mongo_uses_standin
 from .keyfile import check_keyfile
 
@@ -46,17 +48,20 @@ def plan_mongodb(spec: EnvironmentSpec, ctx: PlanContext) -> list[ServicePlan]:
     return _mongod_members(spec, ctx)
 
 
-def admin_step(spec: EnvironmentSpec) -> BootstrapStep:
+def admin_step(spec: EnvironmentSpec, tls_ca_file: str | None = None) -> BootstrapStep:
     mongo = spec.services.mongodb
+    tls = {"tls_ca_file": tls_ca_file} if tls_ca_file else {}  # the first start speaks TLS too
     return BootstrapStep(action="mongo_create_admin", target=f"admin.{mongo.admin.name}",
-                         params={"user": mongo.admin.name, "secret_id": mongo.admin_secret_id})
+                         params={"user": mongo.admin.name, "secret_id": mongo.admin_secret_id, **tls})
 
 
 def _standin(spec: EnvironmentSpec, ctx: PlanContext) -> ServicePlan:
     mongo = spec.services.mongodb
     name = "mongodb"
     layout = ctx.layout
-    common = dict(bind=mongo.bind, data_dir=str(layout.data_dir(name)), cache_size="256M")
+    tls = ctx.tls_files(name, mongo.tls, server_names(mongo.bind))
+    ca_file = tls.client_ca_file if tls else None
+    common = dict(bind=mongo.bind, data_dir=str(layout.data_dir(name)), cache_size="256M", tls=tls)
     conf = ctx.file(name, "secantusd.toml", "mongodb/secantusd.toml.j2", port=mongo.port, auth=True, **common)
     # The first boot runs without auth: it listens on loopback only, whatever the spec's bind.
     first_boot = ctx.file(name, "secantusd-bootstrap.toml", "mongodb/secantusd.toml.j2", port=mongo.port, auth=False,
@@ -69,14 +74,14 @@ def _standin(spec: EnvironmentSpec, ctx: PlanContext) -> ServicePlan:
         image=None,
         command=[*launcher, "--config", conf.path],
         bootstrap_command=[*launcher, "--config", first_boot.path, "--port", "{port}"],
-        files=[conf, first_boot],
+        files=[conf, first_boot, *([tls.cert, tls.key] if tls else [])],
         data_dir=common["data_dir"],
         log_file=str(layout.log_file(name)),
         bind=mongo.bind,
         ports=[mongo.port],
         run_as=ctx.toolchain.user_for("mongodb"),
-        readiness=Probe(kind="mongodb", host="127.0.0.1", port=mongo.port),
-        bootstrap=[admin_step(spec)],
+        readiness=Probe(kind="mongodb", host="127.0.0.1", port=mongo.port, tls_ca_file=ca_file),
+        bootstrap=[admin_step(spec, ca_file)],
         reconcile_logins=True,
         notes=[STANDIN_NOTE.format(topology=mongo.topology.replace("_", " "), members=mongo.members)],
     )
@@ -89,6 +94,9 @@ def _standin_container(spec: EnvironmentSpec, ctx: PlanContext) -> ServicePlan:
     name = "mongodb"
     password = ctx.file(name, "root.pw", "containers/password.j2", mode=0o400, secret=True, first_start_only=True,
                         password=ctx.secrets[mongo.admin_secret_id])
+    tls = ctx.tls_files(name, mongo.tls, server_names(mongo.bind, containers.dns_alias(name)))
+    # The image's entrypoint passes its arguments on to secantusd-py (images/mongodb-standin).
+    tls_args = ["--tls-cert-file", tls.cert.path, "--tls-key-file", tls.key.path] if tls else []
     notes = []
     if mongo.topology == "replica_set":
         notes.append(STANDIN_NOTE.format(topology="replica set", members=mongo.members))
@@ -97,14 +105,14 @@ def _standin_container(spec: EnvironmentSpec, ctx: PlanContext) -> ServicePlan:
         role="mongodb",
         implementation="secantus",
         image=containers.offline_image("mongodb-standin"),
-        command=[],
+        command=tls_args,
         environment={"MONGO_INITDB_ROOT_USERNAME": mongo.admin.name, "MONGO_INITDB_ROOT_PASSWORD_FILE": password.path},
-        files=[password],
+        files=[password, *([tls.ca, tls.cert, tls.key] if tls else [])],
         data_dir=str(ctx.layout.data_dir(name)),
         bind=mongo.bind,
         ports=[mongo.port],
         run_as=containers.image_user(spec, "mongodb").name,
-        readiness=Probe(kind="mongodb", host="127.0.0.1", port=mongo.port),
+        readiness=Probe(kind="mongodb", host="127.0.0.1", port=mongo.port, tls_ca_file=tls.client_ca_file if tls else None),
         reconcile_logins=True,
         notes=notes,
     )
@@ -127,8 +135,12 @@ def _mongod_members(spec: EnvironmentSpec, ctx: PlanContext) -> list[ServicePlan
             files.append(keyfile)
             keyfile_path = keyfile.path
         log_file = layout.log_file(name)
+        tls = ctx.tls_files(name, mongo.tls, server_names(mongo.bind, *([containers.dns_alias(name)] if container else [])))
+        ca_file = tls.client_ca_file if tls else None
+        if tls:
+            files += [tls.ca, tls.key_and_cert]
         conf = ctx.file(
-            name, "mongod.conf", "mongodb/mongod.conf.j2",
+            name, "mongod.conf", "mongodb/mongod.conf.j2", tls=tls,
             port=27017 if container else port, bind="0.0.0.0" if container else mongo.bind,
             data_dir=str(layout.data_dir(name)), log_file=str(log_file) if log_file else None,
             keyfile=keyfile_path, replica_set=mongo.replica_set_name if replica else None,
@@ -145,7 +157,7 @@ def _mongod_members(spec: EnvironmentSpec, ctx: PlanContext) -> list[ServicePlan
                     action="mongo_initiate_replica_set", target=mongo.replica_set_name,
                     params={"members": hosts, "primary": hosts[0]},
                 ))
-            bootstrap.append(admin_step(spec))
+            bootstrap.append(admin_step(spec, ca_file))
         members.append(ServicePlan(
             name=name,
             role="mongodb",
@@ -158,7 +170,7 @@ def _mongod_members(spec: EnvironmentSpec, ctx: PlanContext) -> list[ServicePlan
             bind=mongo.bind,
             ports=[port],
             run_as=containers.image_user(spec, "mongodb").name if container else ctx.toolchain.user_for("mongodb"),
-            readiness=Probe(kind="mongodb", host="127.0.0.1", port=port),
+            readiness=Probe(kind="mongodb", host="127.0.0.1", port=port, tls_ca_file=ca_file),
             depends_on=names[:index] if last else [],
             bootstrap=bootstrap,
             reconcile_logins=last,

@@ -13,8 +13,9 @@ def mongo_ping(probe: Probe, user: str | None = None, secret: str | None = None)
     from .exit_wait import skip_exit_join_when_all_closed
 
     skip_exit_join_when_all_closed()
+    tls = dict(tls=True, tlsCAFile=probe.tls_ca_file) if probe.tls_ca_file else {}
     client = pymongo.MongoClient(host=probe.host, port=probe.port, directConnection=True,
-                                 serverSelectionTimeoutMS=1000, connectTimeoutMS=1000)
+                                 serverSelectionTimeoutMS=1000, connectTimeoutMS=1000, **tls)
     try:
         client.admin.command("ping")
     except PyMongoError as exc:

@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, model_validator
 
+from datastack.spec.tls import TlsSpec
 from datastack.spec.common import Access, BindAddress, Credential, Port, SecretId, SecretRef, Strict, GENERATE
 from datastack.spec.external import HostPort, MayBeExternal, Reference
 from datastack.spec.spec_paths import SpecRelative
@@ -125,6 +126,7 @@ class MongoSpec(MayBeExternal):
                                        description="WiredTiger cache per member in GB (storage.wiredTiger.engineConfig.cacheSizeGB)")
     keyfile: SecretRef = Field(default=GENERATE, description="replica set keyFile content (internal member auth)")
     databases: dict[MongoDatabaseName, MongoDatabase] = Field(default_factory=dict)
+    tls: TlsSpec | None = Field(default=None, description="serve TLS only (net.tls.mode requireTLS), from these files or generated ones")
     external: MongoExternal | None = Field(default=None, description="a server datastack does not provision: "
                                                                       "migrated and checked, never started or stopped")
 

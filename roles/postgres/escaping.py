@@ -40,5 +40,12 @@ def hba_network(value: object) -> str:
         raise UnsafeValue(f"not an IP network: {text[:40]!r}") from None
 
 
-TEMPLATE_FILTERS = {"pg_string": pg_string, "pg_setting": pg_setting, "pg_setting_name": pg_setting_name,
+def hba_type(value: object) -> str:
+    """A pg_hba.conf connection type datastack writes: host (any transport) or hostssl (TLS only)."""
+    if value not in ("host", "hostssl"):
+        raise UnsafeValue(f"not a pg_hba connection type datastack writes: {value!r}")
+    return f"{value:<7}"
+
+
+TEMPLATE_FILTERS = {"hba_type": hba_type, "pg_string": pg_string, "pg_setting": pg_setting, "pg_setting_name": pg_setting_name,
                     "hba_network": hba_network}

@@ -38,7 +38,9 @@ def postgres_uri(endpoints: Endpoints, login: Login, database: str | None = None
     auth = f"{quote(login.user, safe='')}:{quote(login.password, safe='')}@"
     if ep.uri_secret_id is not None:
         return _from_server_uri(login, auth, database or login.database, timeout_s)
-    return f"postgresql://{auth}{ep.host}:{ep.port}/{database or login.database}?connect_timeout={timeout_s}"
+    # verify-full: the server's certificate chains to the CA and names the host we dialled.
+    tls = f"&sslmode=verify-full&sslrootcert={quote(ep.tls_ca_file, safe='/')}" if ep.tls_ca_file else ""
+    return f"postgresql://{auth}{ep.host}:{ep.port}/{database or login.database}?connect_timeout={timeout_s}{tls}"
 
 
 def check_server_uri(uri: str) -> dict[str, str]:

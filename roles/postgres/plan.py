@@ -9,6 +9,8 @@ from datastack.plan.context import PlanContext
 from datastack.plan.model import InitStep, Probe, ServicePlan
 from datastack.spec.external import external_note
 
+from datastack.tls import server_names
+
 from .programs import BIN_DIR
 
 if TYPE_CHECKING:
@@ -30,15 +32,18 @@ def plan_postgres(spec: EnvironmentSpec, ctx: PlanContext) -> list[ServicePlan]:
     name = pg.declared_as(SERVICE)  # an instance plans under its own name: its own directories and plan entry
     data, run = layout.data_dir(name), layout.run_dir(name)
     bind = pg.bind if layout.target == "local" else "0.0.0.0"
+    aliases = [containers.dns_alias(name)] if layout.target == "container" else []
+    tls = ctx.tls_files(name, pg.tls, server_names(pg.bind, *aliases))
     hba = ctx.file(name, "pg_hba.conf", "postgres/pg_hba.conf.j2",
-                   client_networks=[] if layout.target == "local" else ["samenet"])
+                   client_networks=[] if layout.target == "local" else ["samenet"], host_type="hostssl" if tls else "host")
     conf_file = ctx.file(
         name, "postgresql.conf", "postgres/postgresql.conf.j2",
         bind=bind, port=pg.port if layout.target == "local" else 5432, socket_dir=str(run),
-        hba_file=hba.path, settings=pg.settings, log_file=layout.log_file(name),
+        hba_file=hba.path, settings=pg.settings, log_file=layout.log_file(name), tls=tls,
     )
+    tls_files = [tls.cert, tls.key] if tls else []
     if layout.target == "container":
-        return [_container(spec, ctx, [conf_file, hba], str(data))]
+        return [_container(spec, ctx, [conf_file, hba, *tls_files], str(data), tls.client_ca_file if tls else None)]
     binary = f"{ctx.toolchain.program(BIN_DIR)}/" if ctx.toolchain.program(BIN_DIR) else ""
     pwfile = str(layout.conf_dir(name) / "initdb.pw")  # root-owned directory: written with mkstemp, then removed
     return [
@@ -48,14 +53,14 @@ def plan_postgres(spec: EnvironmentSpec, ctx: PlanContext) -> list[ServicePlan]:
             implementation="postgres",
             image=POSTGRES_IMAGE.format(version=pg.version),
             command=[f"{binary}postgres", "-D", str(data), "-c", f"config_file={conf_file.path}"],
-            files=[conf_file, hba],
+            files=[conf_file, hba, *tls_files],
             data_dir=str(data),
             log_file=str(layout.log_file(name)) if layout.log_file(name) else None,
             bind=pg.bind,
             ports=[pg.port],
             run_as=ctx.toolchain.user_for("postgres"),
             stop_signal="SIGINT",  # fast shutdown: SIGTERM would wait for every client to leave
-            readiness=superuser_probe(spec),
+            readiness=superuser_probe(spec, tls.client_ca_file if tls else None),
             init=InitStep(
                 command=[f"{binary}initdb", "-D", str(data), f"--username={pg.superuser.name}", f"--pwfile={pwfile}",
                          "--auth-local=scram-sha-256", "--auth-host=scram-sha-256", "--encoding=UTF8", "--no-instructions"],
@@ -67,7 +72,7 @@ def plan_postgres(spec: EnvironmentSpec, ctx: PlanContext) -> list[ServicePlan]:
     ]
 
 
-def _container(spec: EnvironmentSpec, ctx: PlanContext, files: list, data: str) -> ServicePlan:
+def _container(spec: EnvironmentSpec, ctx: PlanContext, files: list, data: str, tls_ca_file: str | None) -> ServicePlan:
     """Both images (official and offline) run initdb on first start from POSTGRES_PASSWORD_FILE (the first
     administrator), then pass the command's arguments to `postgres`; the reconciler does every other role."""
     pg = spec.services.postgres
@@ -91,12 +96,12 @@ def _container(spec: EnvironmentSpec, ctx: PlanContext, files: list, data: str) 
         ports=[pg.port],
         run_as=containers.image_user(spec, "postgres").name,
         stop_signal="SIGINT",
-        readiness=superuser_probe(spec),
+        readiness=superuser_probe(spec, tls_ca_file),
         reconcile_logins=True,
     )
 
 
-def superuser_probe(spec: EnvironmentSpec) -> Probe:
+def superuser_probe(spec: EnvironmentSpec, tls_ca_file: str | None = None) -> Probe:
     pg = spec.services.postgres
     return Probe(kind="postgres", host="127.0.0.1", port=pg.port, login_user=pg.superuser.name,
-                 login_secret_id=pg.superuser_secret_id)
+                 login_secret_id=pg.superuser_secret_id, tls_ca_file=tls_ca_file)

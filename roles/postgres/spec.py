@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, model_validator
 
+from datastack.spec.tls import TlsSpec
 from datastack.spec.common import Access, BindAddress, Credential, Port, SecretId, SecretRef, Strict, GENERATE
 from datastack.spec.external import ExternalServer, MayBeExternal
 from datastack.spec.spec_paths import SpecRelative
@@ -79,6 +80,7 @@ class PostgresSpec(MayBeExternal):
         description="extra postgresql.conf settings (tuning parameters on an allow-list)",
     )
     databases: dict[PostgresDatabaseName, PostgresDatabase] = Field(default_factory=dict)
+    tls: TlsSpec | None = Field(default=None, description="serve TLS only (ssl=on, hostssl), from these files or generated ones")
     external: ExternalServer | None = Field(default=None, description="a server datastack does not provision: "
                                                                        "migrated and checked, never started or stopped")
 

@@ -1,12 +1,11 @@
-"""Where Redis answers: one host and port."""
+"""Where Redis answers: one host and port (or, external, where the spec says)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from datastack.endpoints import Endpoints, RedisEndpoint
-from datastack.plan.addresses import AddressScope
-from datastack.plan.containers import dns_alias
+from datastack.plan.addresses import AddressScope, external_server_endpoint, server_endpoint
 
 from .container import INNER_PORT
 
@@ -15,17 +14,9 @@ if TYPE_CHECKING:
 
 
 def redis_address(spec: EnvironmentSpec, endpoints: Endpoints, scope: AddressScope) -> None:
-    if spec.services.redis.external is not None:
-        endpoints.redis = external_endpoint(spec.services.redis)  # the same from every engine and side
-    elif scope.inside:
-        endpoints.redis = RedisEndpoint(host=dns_alias(spec.services.redis.declared_as("redis")), port=INNER_PORT)
-    else:
-        endpoints.redis = RedisEndpoint(host=scope.host, port=spec.services.redis.port)
+    endpoints.redis = server_endpoint(RedisEndpoint, spec, "redis", scope, INNER_PORT)
 
 
 def external_endpoint(section) -> RedisEndpoint:
-    """Where an external Redis answers, as declared: the one place its endpoint is built (TLS settings join
-    here). Given by a URI reference, host and port stay unset: they come from the URI when connecting."""
-    if section.external.uri is not None:
-        return RedisEndpoint(host="", port=0, external=True, uri_secret_id=section.external_uri_secret_id)
-    return RedisEndpoint(host=section.external.host, port=section.external.port, external=True)
+    """Where an external Redis answers, as declared (the Pulumi program records it as it is)."""
+    return external_server_endpoint(RedisEndpoint, section)

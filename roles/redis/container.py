@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datastack.images.recipes import Recipe
-from datastack.plan.containers import ContainerConventions, ImageUser
+from datastack.plan.containers import CONF_DIR, ContainerConventions, ImageUser
+from datastack.tls import SERVER_CA_FILE
 
 INNER_PORT = 6379
+SERVER_CA = f"{CONF_DIR}/{SERVER_CA_FILE}"
 
 # Offline images (`datastack images build`): the recipe and what it needs in the debootstrap base.
 IMAGE_RECIPES = (
@@ -20,6 +22,9 @@ CONTAINER = ContainerConventions(
     official_images={"redis": "redis:{version}-bookworm"},
     offline_recipes={"redis": "redis"},
     data_dir="/data",
-    # No credentials in the check: NOAUTH proves the server answers as well as PONG does.
-    healthcheck=lambda implementation: ["CMD-SHELL", f"redis-cli -h 127.0.0.1 -p {INNER_PORT} PING 2>&1 | grep -qE 'PONG|NOAUTH'"],
+    # No credentials in the check: NOAUTH proves the server answers as well as PONG does. With its CA delivered
+    # the server speaks TLS only, and the check does too.
+    healthcheck=lambda implementation: [
+        "CMD-SHELL", f"{{ if [ -e {SERVER_CA} ]; then redis-cli --tls --cacert {SERVER_CA} -h 127.0.0.1 -p {INNER_PORT} PING; "
+                     f"else redis-cli -h 127.0.0.1 -p {INNER_PORT} PING; fi; }} 2>&1 | grep -qE 'PONG|NOAUTH'"],
 )

@@ -38,6 +38,9 @@ def redis_uri(endpoints: Endpoints, login: Login, db: int = 0) -> str:
     auth = f"{quote(login.user, safe='')}:{quote(login.password, safe='')}@"
     if ep.uri_secret_id is not None:
         return _from_server_uri(login, auth, db)
+    if ep.tls_ca_file:
+        # redis-py passes unknown query parameters through to the connection: ssl_ca_certs verifies the server.
+        return f"rediss://{auth}{ep.host}:{ep.port}/{db}?ssl_ca_certs={quote(ep.tls_ca_file, safe='/')}"
     return f"redis://{auth}{ep.host}:{ep.port}/{db}"
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datastack.plan import containers
 from datastack.plan.context import PlanContext
 from datastack.plan.model import Probe, ServicePlan
+from datastack.tls import server_names
 from datastack.spec.external import external_note
 
 if TYPE_CHECKING:
@@ -50,6 +51,8 @@ def plan_redis(spec: EnvironmentSpec, ctx: PlanContext) -> list[ServicePlan]:
                    directory=layout.data_dir(name) if layout.target == "local" else None,
                    users=first_acl_lines(spec, ctx.secrets))
     log_file = layout.log_file(name)
+    aliases = [containers.dns_alias(name)] if layout.target == "container" else []
+    tls = ctx.tls_files(name, redis.tls, server_names(redis.bind, *aliases))
     conf = ctx.file(
         name, "redis.conf", "redis/redis.conf.j2",
         bind=redis.bind if layout.target == "local" else "0.0.0.0",
@@ -57,9 +60,11 @@ def plan_redis(spec: EnvironmentSpec, ctx: PlanContext) -> list[ServicePlan]:
         data_dir=str(layout.data_dir(name)), log_file=str(log_file) if log_file else None,
         acl_file=acl.path, protected_mode=layout.target == "local", databases=redis.databases, maxmemory=redis.maxmemory,
         maxmemory_policy=redis.maxmemory_policy, save_rules=redis.persistence.rdb, aof=redis.persistence.aof,
+        tls=tls,
     )
+    tls_files = [tls.ca, tls.cert, tls.key] if tls else []
     if layout.target == "container":
-        return [_container(spec, name, [conf, acl], str(layout.data_dir(name)))]
+        return [_container(spec, name, [conf, acl, *tls_files], str(layout.data_dir(name)), tls.client_ca_file if tls else None)]
     binary = ctx.toolchain.program("redis-server") or "redis-server"
     return [
         ServicePlan(
@@ -68,19 +73,19 @@ def plan_redis(spec: EnvironmentSpec, ctx: PlanContext) -> list[ServicePlan]:
             implementation="redis-server",
             image=REDIS_IMAGE.format(version=redis.version),
             command=[binary, conf.path],
-            files=[conf, acl],
+            files=[conf, acl, *tls_files],
             data_dir=str(layout.data_dir(name)),
             log_file=str(log_file) if log_file else None,
             bind=redis.bind,
             ports=[redis.port],
             run_as=ctx.toolchain.user_for("redis"),
-            readiness=Probe(kind="redis", host="127.0.0.1", port=redis.port),
+            readiness=Probe(kind="redis", host="127.0.0.1", port=redis.port, tls_ca_file=tls.client_ca_file if tls else None),
             reconcile_logins=True,
         )
     ]
 
 
-def _container(spec: EnvironmentSpec, name: str, files: list, data: str) -> ServicePlan:
+def _container(spec: EnvironmentSpec, name: str, files: list, data: str, tls_ca_file: str | None) -> ServicePlan:
     redis = spec.services.redis
     conf = files[0].path
     if spec.images == "offline":
@@ -100,7 +105,7 @@ def _container(spec: EnvironmentSpec, name: str, files: list, data: str) -> Serv
         bind=redis.bind,
         ports=[redis.port],
         run_as=containers.image_user(spec, "redis").name,
-        readiness=Probe(kind="redis", host="127.0.0.1", port=redis.port),
+        readiness=Probe(kind="redis", host="127.0.0.1", port=redis.port, tls_ca_file=tls_ca_file),
         reconcile_logins=True,
     )
 

@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from datastack.spec.tls import TlsSpec
 from datastack.spec.common import Access, BindAddress, Credential, Port, SecretId, SecretRef, Strict, GENERATE
 from datastack.spec.external import ExternalServer, MayBeExternal
 from .spec_acl import command_rule_problem, pattern_problem, readonly_rule_problem
@@ -97,6 +98,7 @@ class RedisSpec(MayBeExternal):
     databases: int = Field(default=16, ge=1, le=1024)
     persistence: RedisPersistence = RedisPersistence()
     users: list[RedisUser] = Field(default_factory=list)
+    tls: TlsSpec | None = Field(default=None, description="serve TLS only (tls-port), from these files or generated ones")
     external: ExternalServer | None = Field(default=None, description="a server datastack does not provision: "
                                                                        "migrated and checked, never started or stopped")
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import pytest
 
 from tests.support.environments import create_environment
@@ -37,12 +39,12 @@ def docker_client():
     return docker_client_or_skip()
 
 
-@pytest.fixture(scope="session")
-def ci_containers(docker_client):
-    """The ci spec on free ports, brought up with the Docker engine; purged at the end."""
-    if docker_client.networks.list(names=["datastack-ci"]):
-        pytest.skip("a ci environment is already up on this Docker daemon (datastack down --env ci first)")
-    env = create_environment("datastack-docker-test-", base="ci", up=False)
+@contextmanager
+def containers_environment(docker_client, name: str, prefix: str, mutate=None):
+    """The ci spec (as `name`) brought up with the Docker engine; purged at the end, even after a failure."""
+    if docker_client.networks.list(names=[f"datastack-{name}"]):
+        pytest.skip(f"a {name} environment is already up on this Docker daemon (datastack down --env {name} first)")
+    env = create_environment(prefix, base="ci", mutate=mutate, up=False)
     offline_images_or_skip(docker_client, env.spec_path)
     try:
         env.cli("up", "--engine", "docker", timeout=300)
@@ -50,3 +52,10 @@ def ci_containers(docker_client):
     finally:
         env.cli("down", "--engine", "docker", "--purge", check=False)
         env.destroy()
+
+
+@pytest.fixture(scope="session")
+def ci_containers(docker_client):
+    """The ci spec on free ports, brought up with the Docker engine; purged at the end."""
+    with containers_environment(docker_client, "ci", "datastack-docker-test-") as env:
+        yield env

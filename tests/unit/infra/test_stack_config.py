@@ -47,3 +47,20 @@ def test_a_bad_placement_in_the_stack_file_stops_the_program_in_one_line(prod_co
     pulumi.runtime.set_all_config({**prod_config, "datastack:mongodbHosts": json.dumps(hosts)})
     with pytest.raises(pulumi.RunError, match=r"^Pulumi.prod.yaml: datastack:mongodbHosts\[2\].bind: not an IP address"):
         read_stack_config()
+
+
+def test_a_tls_block_stops_the_program_in_one_line(prod_config, monkeypatch):
+    """Until containers serve TLS, `pulumi up` must not run a store in plaintext that the spec wants in TLS."""
+    import infra.config
+    from datastack.errors import UserError
+    from datastack.spec import load_environment
+    from datastack.spec.tls import TlsSpec
+
+    spec, path = load_environment("prod", None)
+    redis = spec.services.redis.model_copy(update={"tls": TlsSpec()})
+    with_tls = spec.model_copy(update={"services": spec.services.model_copy(update={"redis": redis})})
+    monkeypatch.setattr(infra.config, "load_environment", lambda stack, _: (with_tls, path))
+    with pytest.raises(UserError) as caught:
+        infra.config.read_stack_config()
+    line = caught.value.one_line()
+    assert "services.redis.tls: the pulumi engine does not serve TLS yet" in line and "\n" not in line

@@ -1,0 +1,132 @@
+"""`tls:` inside a store's spec section: the files a server presents, or none (datastack generates them).
+
+One model for every store, so each store section — and later several instances of one store, or a store declared
+by URI that datastack does not provision — gets TLS by reusing it. A client of a store it does not run needs
+only the CA (`TlsClientSpec`); a server datastack runs needs all three files or none (`TlsSpec`).
+Files are checked when the spec loads: missing, not PEM, key not matching, expired — one line each.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import AfterValidator, Field, model_validator
+
+from .common import Strict
+from .spec_paths import SpecRelative
+
+
+def spec_file_path(path: Path) -> Path:
+    """The file a tls: path names (the loader made it absolute against the spec file)."""
+    from ..paths import PROJECT_ROOT
+
+    return path if path.is_absolute() else PROJECT_ROOT / path  # a model built in memory: project-relative
+
+
+def _read(path: Path, what: str) -> bytes:
+    target = spec_file_path(path)
+    if not target.is_file():
+        raise ValueError(f"{target} does not exist or is not a file; fix: give the path of the {what} (relative to the spec file)")
+    try:
+        return target.read_bytes()
+    except OSError as exc:
+        raise ValueError(f"cannot read {target} ({exc.strerror}); fix: make it readable by the user running datastack") from None
+
+
+def load_certificates(path: Path):
+    """Every certificate in a PEM file (a bundle may hold several), or ValueError saying it is none."""
+    from cryptography import x509
+
+    data = _read(path, "PEM certificate")
+    try:
+        certificates = x509.load_pem_x509_certificates(data)
+    except ValueError:
+        certificates = []
+    if not certificates:
+        raise ValueError(f"{spec_file_path(path)} is not a PEM certificate; fix: give a file starting with "
+                         "-----BEGIN CERTIFICATE-----")
+    return certificates
+
+
+def _not_expired(path: Path) -> Path:
+    now = datetime.now(timezone.utc)
+    for certificate in load_certificates(path):
+        if certificate.not_valid_after_utc <= now:
+            raise ValueError(f"{spec_file_path(path)} expired on {certificate.not_valid_after_utc:%Y-%m-%d}; "
+                             "fix: renew the certificate, or remove the tls files to have datastack generate them")
+    return path
+
+
+def load_private_key(path: Path):
+    from cryptography.hazmat.primitives.serialization import load_pem_private_key
+
+    data = _read(path, "PEM private key")
+    try:
+        return load_pem_private_key(data, password=None)
+    except (ValueError, TypeError):
+        raise ValueError(f"{spec_file_path(path)} is not an unencrypted PEM private key; fix: give the server's key "
+                         "(-----BEGIN PRIVATE KEY-----), without a passphrase") from None
+
+
+def _private_key(path: Path) -> Path:
+    load_private_key(path)
+    return path
+
+
+CertificateFile = Annotated[Path, SpecRelative(), AfterValidator(_not_expired)]
+PrivateKeyFile = Annotated[Path, SpecRelative(), AfterValidator(_private_key)]
+
+
+class TlsClientSpec(Strict):
+    """What a client needs to verify a server: the CA that signed its certificate."""
+
+    ca_file: CertificateFile | None = Field(
+        default=None, description="PEM CA certificate(s) clients verify the server against (relative to the spec file)")
+
+
+class TlsSpec(TlsClientSpec):
+    """A server datastack runs: all three files given, or none — then datastack generates a CA and server
+    certificates (tier development only, like every secret it invents)."""
+
+    cert_file: CertificateFile | None = Field(default=None, description="PEM server certificate (chain)")
+    key_file: PrivateKeyFile | None = Field(default=None, description="PEM private key of cert_file, unencrypted")
+
+    @property
+    def generated(self) -> bool:
+        return self.ca_file is None and self.cert_file is None and self.key_file is None
+
+    def problem(self, external: object | None) -> str | None:
+        """What is wrong with this block for its section ('problem; fix: ...'), or None. A server datastack runs
+        needs all three files or none; an external one (datastack runs nothing) needs the CA only, and a URI
+        reference brings its own TLS settings."""
+        given = [name for name in ("ca_file", "cert_file", "key_file") if getattr(self, name) is not None]
+        if external is None:
+            if given and len(given) != 3:
+                missing = sorted({"ca_file", "cert_file", "key_file"} - set(given))
+                return (f"{', '.join(given)} given without {', '.join(missing)}; fix: give ca_file, cert_file "
+                        "and key_file, or none of them to have datastack generate them")
+            return None
+        if getattr(external, "uri", None) is not None:
+            return ("an external server given by URI takes its TLS settings from that URI; fix: remove tls: and say "
+                    "it in the URI, as its driver reads it")
+        if self.cert_file is not None or self.key_file is not None:
+            return "cert_file and key_file are for a server datastack runs, and this one is external; fix: give ca_file only"
+        if self.ca_file is None:
+            return "an external server is verified against the CA that signed its certificate; fix: give ca_file"
+        return None
+
+    @model_validator(mode="after")
+    def _key_matches_certificate(self):
+        from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+        if self.cert_file is None or self.key_file is None:
+            return self
+        leaf = load_certificates(self.cert_file)[0]
+        public = load_private_key(self.key_file).public_key()
+        as_der = dict(encoding=Encoding.DER, format=PublicFormat.SubjectPublicKeyInfo)
+        if leaf.public_key().public_bytes(**as_der) != public.public_bytes(**as_der):
+            raise ValueError(f"key_file {spec_file_path(self.key_file)} is not the key of cert_file "
+                             f"{spec_file_path(self.cert_file)}; fix: give the private key the certificate was issued for")
+        return self

@@ -1,0 +1,159 @@
+"""`tls:` in a store's section: files given must exist, be PEM certificates, match their key and not be expired;
+none given means generated, which only tier development allows. Each mistake: one line, exit 2, nothing written."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+import yaml
+
+from datastack.paths import PROJECT_ROOT
+from datastack.spec import load_spec_file
+from datastack.tls import (certificate_pem, issue_ca_certificate, issue_server_certificate, new_private_key,
+                           private_key_pem, utc_now)
+from tests.unit.spec.hostile import assert_rejected
+
+STORES = ("mongodb", "postgres", "redis")
+
+
+def write_pki(directory: Path, *, valid: timedelta = timedelta(days=90), start=None) -> dict[str, str]:
+    """A CA and a server certificate with its key, as files; returns the tls: block naming them (relative)."""
+    ca_key, key = new_private_key(), new_private_key()
+    ca = issue_ca_certificate("unit", ca_key)
+    cert = issue_server_certificate("server", ["127.0.0.1", "localhost"], key, ca, ca_key, valid=valid, start=start)
+    (directory / "ca.crt").write_text(certificate_pem(ca))
+    (directory / "server.crt").write_text(certificate_pem(cert))
+    (directory / "server.key").write_text(private_key_pem(key))
+    return {"ca_file": "ca.crt", "cert_file": "server.crt", "key_file": "server.key"}
+
+
+def spec_with(tmp_path: Path, store: str, tls: dict, *, tier: str = "development") -> Path:
+    section: dict = {"port": 32201, "tls": tls}
+    if tier != "development":
+        # Outside development every password is a reference; only the tls: block is under test.
+        key = {"mongodb": "admin", "postgres": "superuser", "redis": "admin"}[store]
+        section[key] = {"name": "postgres" if store == "postgres" else "admin", "password": "${env:ADMIN_PASSWORD}"}
+        if store == "mongodb":
+            section.update(topology="standalone", members=1)
+    doc = {"name": "tls-unit", "tier": tier, "services": {store: section}}
+    path = tmp_path / "env.yaml"
+    path.write_text(yaml.safe_dump(doc, sort_keys=False))
+    return path
+
+
+@pytest.mark.parametrize("store", STORES)
+def test_given_files_load_absolute_against_the_spec_file(tmp_path, store):
+    tls = write_pki(tmp_path)
+    spec = load_spec_file(spec_with(tmp_path, store, tls))
+    block = getattr(spec.services, store).tls
+    assert block.cert_file == tmp_path / "server.crt" and not block.generated
+
+
+@pytest.mark.parametrize("store", STORES)
+def test_a_missing_file_is_one_line(tmp_path, store):
+    tls = {**write_pki(tmp_path), "ca_file": "nowhere/ca.crt"}
+    line = assert_rejected(tmp_path, spec_with(tmp_path, store, tls), fields=(f"services.{store}.tls.ca_file",))
+    assert "does not exist" in line
+
+
+def test_a_file_that_is_not_a_certificate_is_one_line(tmp_path):
+    tls = write_pki(tmp_path)
+    (tmp_path / "server.crt").write_text("hello, I am not a certificate\n")
+    line = assert_rejected(tmp_path, spec_with(tmp_path, "redis", tls), fields=("services.redis.tls.cert_file",))
+    assert "is not a PEM certificate" in line
+
+
+def test_a_key_of_another_certificate_is_one_line(tmp_path):
+    tls = write_pki(tmp_path)
+    (tmp_path / "server.key").write_text(private_key_pem(new_private_key()))
+    line = assert_rejected(tmp_path, spec_with(tmp_path, "postgres", tls), fields=("services.postgres.tls", "key_file"))
+    assert "is not the key of cert_file" in line
+
+
+def test_a_key_file_that_is_a_certificate_is_one_line(tmp_path):
+    tls = {**write_pki(tmp_path), "key_file": "server.crt"}
+    line = assert_rejected(tmp_path, spec_with(tmp_path, "redis", tls), fields=("services.redis.tls.key_file",))
+    assert "not an unencrypted PEM private key" in line
+
+
+def test_an_expired_certificate_is_one_line(tmp_path):
+    tls = write_pki(tmp_path, valid=timedelta(days=1), start=utc_now() - timedelta(days=10))
+    line = assert_rejected(tmp_path, spec_with(tmp_path, "mongodb", tls), fields=("services.mongodb.tls.cert_file",))
+    assert "expired on" in line and "renew" in line
+
+
+def test_some_files_without_the_others_is_one_line(tmp_path):
+    tls = write_pki(tmp_path)
+    del tls["key_file"]
+    line = assert_rejected(tmp_path, spec_with(tmp_path, "redis", tls), fields=("services.redis.tls",))
+    assert "without key_file" in line
+
+
+@pytest.mark.parametrize("tier", ["shared", "production"])
+@pytest.mark.parametrize("store", STORES)
+def test_generated_certificates_outside_development_are_one_line(tmp_path, store, tier):
+    line = assert_rejected(tmp_path, spec_with(tmp_path, store, {}, tier=tier), fields=(f"services.{store}.tls",))
+    assert "generated certificates are only for tier development" in line and "give ca_file" in line
+
+
+def test_given_files_pass_in_production(tmp_path):
+    spec = load_spec_file(spec_with(tmp_path, "redis", write_pki(tmp_path), tier="production"))
+    assert spec.services.redis.tls.ca_file == tmp_path / "ca.crt"
+
+
+def cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "datastack.cli", *args], capture_output=True, text=True,
+                          cwd=PROJECT_ROOT, timeout=60)
+
+
+def test_up_with_an_expired_certificate_stops_before_anything(tmp_path):
+    tls = write_pki(tmp_path, valid=timedelta(days=1), start=utc_now() - timedelta(days=10))
+    path = spec_with(tmp_path, "redis", tls)
+    before = sorted(tmp_path.rglob("*"))
+    done = cli("up", "--spec", str(path))
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert done.stderr.strip().count("\n") == 0 and "services.redis.tls.cert_file" in done.stderr
+    assert sorted(tmp_path.rglob("*")) == before, "nothing is written, nothing started"
+
+
+@pytest.mark.parametrize("engine", ["pulumi"])
+def test_container_engines_refuse_tls_before_anything(tmp_path, engine):
+    path = spec_with(tmp_path, "redis", {})
+    before = sorted(tmp_path.rglob("*"))
+    done = cli("up", "--engine", engine, "--spec", str(path))
+    assert done.returncode == 2 and "Traceback" not in done.stderr and done.stderr.strip().count("\n") == 0
+    assert f"services.redis.tls: the {engine} engine does not serve TLS yet" in done.stderr
+    assert sorted(tmp_path.rglob("*")) == before
+
+
+def external_postgres(tmp_path: Path, tls: dict, external: dict | None = None) -> Path:
+    """An external PostgreSQL (passwords by reference) with this tls: block."""
+    doc = {"name": "tls-unit", "services": {"postgres": {
+        "superuser": {"name": "postgres", "password": "${env:PG_PASSWORD}"},
+        "external": external or {"host": "db.example.net", "port": 5432}, "tls": tls}}}
+    path = tmp_path / "env.yaml"
+    path.write_text(yaml.safe_dump(doc, sort_keys=False))
+    return path
+
+
+def test_an_external_store_verifies_with_its_ca_file_only(tmp_path):
+    write_pki(tmp_path)
+    spec = load_spec_file(external_postgres(tmp_path, {"ca_file": "ca.crt"}))
+    from datastack.plan.addresses import planned_endpoints
+
+    assert planned_endpoints(spec, "local", stand_in=False).postgres.tls_ca_file == str(tmp_path / "ca.crt")
+
+
+@pytest.mark.parametrize("tls, external, expected", [
+    ({}, None, "give ca_file"),
+    ("pki", None, "cert_file and key_file are for a server datastack runs"),
+    ({"ca_file": "ca.crt"}, {"uri": "${env:PG_URI}"}, "takes its TLS settings from that URI"),
+])
+def test_an_external_stores_tls_block_is_checked_in_one_line(tmp_path, tls, external, expected):
+    pki = write_pki(tmp_path)
+    path = external_postgres(tmp_path, pki if tls == "pki" else tls, external)
+    assert expected in assert_rejected(tmp_path, path, fields=("services.postgres.tls",))
