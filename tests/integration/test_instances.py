@@ -1,7 +1,7 @@
 """Several instances of a store on the local engine: a Redis cache (allkeys-lru) and a Redis queue (noeviction),
 two PostgreSQL clusters. Each is its own server with its own config and users; `up`, `migrate`, `check`, `uri`
 and `migrate --store` address each by name; a drift in one instance fails `check` naming it; `down --purge`
-removes every one."""
+removes every one. Every server serves TLS only (`tls: {}`): each instance has its own certificate."""
 
 from __future__ import annotations
 
@@ -41,16 +41,16 @@ def instances_spec(state: Path) -> dict:
         "name": "instances",
         "state_dir": str(state),
         "services": {
-            "postgres": {"port": pg, "databases": {"shop": {"users": [{"name": "shop_app", "access": "app"}]}}},
-            "postgres-reports": {"instance_of": "postgres", "port": pg_reports, "databases": {
+            "postgres": {"port": pg, "tls": {}, "databases": {"shop": {"users": [{"name": "shop_app", "access": "app"}]}}},
+            "postgres-reports": {"instance_of": "postgres", "port": pg_reports, "tls": {}, "databases": {
                 "reports": {"users": [{"name": "analyst", "access": "readonly"}]},
                 # Alembic in the instance: migrate takes it to head there, check compares it there.
                 "trading_service": {"alembic": str(PROJECT_ROOT / "migrations/postgres/trading_service"),
                                     "users": [{"name": "trading_service_owner", "access": "owner"},
                                               {"name": "trading_service_app", "access": "app"}]}}},
-            "redis": {"port": cache, "maxmemory_policy": CACHE_POLICY,
+            "redis": {"port": cache, "maxmemory_policy": CACHE_POLICY, "tls": {},
                       "users": [{"name": "cache_app"}, reader("cache_reader")]},
-            "redis-queue": {"instance_of": "redis", "port": queue, "maxmemory_policy": QUEUE_POLICY,
+            "redis-queue": {"instance_of": "redis", "port": queue, "maxmemory_policy": QUEUE_POLICY, "tls": {},
                             "persistence": {"aof": True},
                             "users": [{"name": "worker", "keys": ["jobs:*"]}, reader("queue_reader")]},
         },
@@ -95,6 +95,20 @@ def test_each_redis_has_its_own_config(env):
     assert queue.config_get("maxmemory-policy")["maxmemory-policy"] == QUEUE_POLICY
     assert (cache.config_get("appendonly")["appendonly"], queue.config_get("appendonly")["appendonly"]) == ("no", "yes")
     assert cache.connection_pool.connection_kwargs["port"] != queue.connection_pool.connection_kwargs["port"]
+
+
+def test_each_instance_serves_tls_with_its_own_certificate(env):
+    tls = Path(env.spec.state_dir) / "tls"
+    assert {"redis-queue.crt", "postgres-reports.crt", "redis.crt", "postgres.crt"} <= {p.name for p in tls.iterdir()}
+    queue_uri = cli_uri(env, "redis-queue", "worker")
+    assert queue_uri.startswith("rediss://") and "ssl_ca_certs=" in queue_uri
+    port = env.spec.instance_view("redis-queue").services.redis.port
+    with pytest.raises(redis.exceptions.ConnectionError):  # no plaintext listener
+        redis.Redis(port=port, socket_timeout=2).ping()
+    without_ca = queue_uri.split("?", 1)[0]  # a client that does not trust the generated CA is refused
+    with pytest.raises(redis.exceptions.ConnectionError):
+        redis.Redis.from_url(without_ca, socket_timeout=2).ping()
+    assert "sslrootcert=" in cli_uri(env, "postgres-reports")
 
 
 def test_a_user_exists_only_in_its_own_instance(env):

@@ -278,3 +278,21 @@ def test_an_app_without_instances_dumps_as_before(tmp_path):
 
     spec = load_spec_file(write(tmp_path, with_app({"redis": "app"})))
     assert merged_spec(spec)["services"]["apps"][0]["uses"] == {"redis": "app"}
+
+
+def test_tls_applies_to_each_instance_with_its_own_certificate_and_alias(tmp_path):
+    from datastack.plan.addresses import container_endpoints
+
+    data = with_instance(tls={})
+    data["services"]["redis"]["tls"] = {}
+    spec = load_spec_file(write(tmp_path, data))
+    plan = build_plan(spec, Toolchain(python="/usr/bin/python3"), masked(dict(spec.secret_refs())), tmp_path / "s",
+                      target="container")
+    queue = plan.service("redis-queue")
+    conf = next(f for f in queue.files if f.path.endswith("redis.conf")).content
+    assert "tls-port 6379" in conf and queue.readiness.tls_ca_file
+    assert {"tls-ca.crt", "tls-server.crt", "tls-server.key"} <= {Path(f.path).name for f in queue.files}
+    inside = container_endpoints(spec)
+    assert inside.instance_view("redis-queue").redis.host == "redis-queue"
+    assert inside.instance_view("redis-queue").redis.tls_ca_file.endswith("tls-ca-redis-queue.crt")
+    assert inside.redis.host == "redis" and inside.redis.tls_ca_file.endswith("tls-ca-redis.crt")
