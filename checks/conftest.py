@@ -70,15 +70,46 @@ def pytest_runtest_call(item):
 
 
 def pytest_generate_tests(metafunc):
-    for name in metafunc.fixturenames:
-        if name in PARAMETERS:
-            items = PARAMETERS[name](_target(metafunc.config))
+    target = _target(metafunc.config)
+    names = [name for name in metafunc.fixturenames if name in PARAMETERS]
+    views = _instance_views(target, metafunc.module.__name__)
+    if not views:
+        for name in names:
+            items = PARAMETERS[name](target)
             metafunc.parametrize(name, [value for _, value in items], ids=[i for i, _ in items])
+        return
+    # A store with instances: each of its checks runs once per instance (the target seen from it), the instance's
+    # name first in the test id, each with that instance's own declared users, databases, ...
+    rows: list[tuple[list, str]] = [([instance], label) for label, instance in views]
+    for name in names:
+        rows = [(values + [value], f"{row_id}:{item_id}") for values, row_id in rows
+                for item_id, value in PARAMETERS[name](_view(target, values[0]))]
+    metafunc.parametrize(["target", *names], [tuple(values) for values, _ in rows], ids=[i for _, i in rows],
+                         indirect=["target"], scope="session")
+
+
+def _instance_views(target: Target, module: str) -> list[tuple[str, str | None]]:
+    """(label, instance name or None for the service itself) for a check module of a service that has instances
+    in this environment (checks/test_<service>_<category>.py); empty for any other module."""
+    from datastack.services import registered_services
+
+    stem = module.rsplit(".", 1)[-1].removeprefix("test_")
+    service = next((s for s in sorted(registered_services(), key=lambda s: -len(s.name)) if stem.startswith(s.name + "_")),
+                   None)
+    instances = target.instances_of(service.name) if service is not None else []
+    if not instances:
+        return []
+    primary = [(service.name, None)] if service.declared(target.session.spec) else []
+    return primary + [(name, name) for name in instances]
+
+
+def _view(target: Target, instance: str | None) -> Target:
+    return target.instance_view(instance) if instance else target
 
 
 @pytest.fixture(scope="session")
 def target(request) -> Target:
-    return _target(request.config)
+    return _view(_target(request.config), getattr(request, "param", None))
 
 
 @pytest.fixture(scope="session")

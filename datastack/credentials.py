@@ -28,9 +28,10 @@ class Login:
 
 
 def service_uri(service: str, spec: EnvironmentSpec, endpoints: Endpoints, secrets: dict[str, str], user: str | None) -> str:
-    from .services import registered_services
+    from .services import declared_services, registered_services
 
-    stores = [s for s in registered_services() if s.store is not None]
+    declared = [s for s in declared_services(spec) if s.store is not None]
+    stores = declared + [s for s in registered_services() if s.store is not None and s.name not in {d.name for d in declared}]
     for candidate in stores:
         if candidate.name == service:
             return candidate.store.uri(spec, endpoints, secrets, user)

@@ -74,6 +74,19 @@ class Endpoints(BaseModel):
     redis: RedisEndpoint | None = None
     mongo_express: HttpEndpoint | None = None
     apps: dict[str, HttpEndpoint] = Field(default_factory=dict)
+    # Another instance of a service (`instance_of:` in the spec), by its name: its own Endpoints, where only the
+    # field of the service it is an instance of is filled in.
+    instances: dict[str, "Endpoints"] = Field(default_factory=dict)
+
+    def instance_view(self, name: str) -> "Endpoints":
+        """These endpoints as the instance `name` sees them: its address in its service's place."""
+        from .errors import UserError
+
+        own = self.instances.get(name)
+        if own is None:
+            raise UserError(f"no address recorded for {name}", fix=f"run 'datastack up --env {self.environment}'")
+        update = {field: value for field, value in own if field not in ("environment", "engine", "instances") and value}
+        return self.model_copy(update=update)
 
     def save(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)

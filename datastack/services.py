@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -103,6 +103,10 @@ class Service:
     # A directory of pytest check modules (test_<name>_<category>.py) it brings, run by `datastack check`
     # beside checks/ when it is declared; the built-in services keep theirs in checks/.
     checks_dir: "Path | None" = None
+    # May be declared more than once: `services.<name>-<suffix>: {instance_of: <name>, ...}` adds an instance with its
+    # own port, users and settings. Its hooks must take their names and secret ids from the section they are handed
+    # (`section.declared_as(...)`), never from a constant: each instance runs them with the spec seen from it.
+    instances: bool = False
 
     @property
     def display_name(self) -> str:
@@ -115,6 +119,65 @@ class Service:
         return bool(value) and getattr(value, "enabled", True) is not False
 
 
+def instance_service(service: Service, name: str) -> Service:
+    """`service` as its instance `name`: every hook that reads the spec or the endpoints is handed them as seen from
+    the instance (its section in the service's place, its endpoints in the service's), and reports name the instance."""
+
+    def spec_view(hook):
+        return None if hook is None else lambda spec, *rest: hook(spec.instance_view(name), *rest)
+
+    def store_view(hook, *, reports: bool = True):
+        if hook is None:
+            return None
+
+        def call(spec, endpoints, *rest):
+            rest = [_progress_naming(r, service.name, name) if hasattr(r, "progress") else r for r in rest]
+            result = hook(spec.instance_view(name), endpoints.instance_view(name), *rest)
+            return _renamed(result, name) if reports else result
+
+        return call
+
+    def design(spec, report_design):
+        users_before = len(report_design.users)
+        service.design(spec.instance_view(name), report_design)
+        report_design.users[users_before:] = [(name, *rest) for _, *rest in report_design.users[users_before:]]
+
+    def address(spec, endpoints, scope):
+        from .endpoints import Endpoints
+
+        own = Endpoints(environment=endpoints.environment, engine=endpoints.engine)
+        service.address(spec.instance_view(name), own, scope)
+        endpoints.instances[name] = own
+
+    store = service.store
+    if store is not None:
+        store = replace(store, migrate=store_view(store.migrate), status=store_view(store.status),
+                        reconcile_logins=store_view(store.reconcile_logins), roll_back=store_view(store.roll_back),
+                        uri=store_view(store.uri, reports=False), snapshot=store_view(store.snapshot, reports=False))
+    return replace(service, name=name, label=None, spec_key=name, store=store, plan=spec_view(service.plan),
+                   check_spec=spec_view(service.check_spec), check_secrets=spec_view(service.check_secrets),
+                   referenced_paths=spec_view(service.referenced_paths),
+                   design=design if service.design is not None else None, plan_design=spec_view(service.plan_design),
+                   address=address if service.address is not None else None, checks_dir=None)
+
+
+def _progress_naming(options, service: str, name: str):
+    """MigrateOptions whose progress lines name the instance where the service's own code names the service."""
+    say = options.progress
+    if say is None:
+        return options
+    return options.model_copy(update={"progress": lambda line: say(name + line[len(service):] if line.startswith(service + " ") else line)})
+
+
+def _renamed(result, name: str):
+    """A store's reports (one or a list) as the instance's: `store` names the instance, also in each change."""
+    reports = result if isinstance(result, list) else [result]
+    renamed = [r.model_copy(update={"store": name, "planned": [c.model_copy(update={"store": name}) for c in r.planned],
+                                    "applied": [c.model_copy(update={"store": name}) for c in r.applied]})
+               for r in reports]
+    return renamed if isinstance(result, list) else renamed[0]
+
+
 def registered_services() -> list[Service]:
     """Every service, in start order (stores first, then what uses them)."""
     from roles.registry import SERVICES, load_extensions
@@ -124,7 +187,20 @@ def registered_services() -> list[Service]:
 
 
 def declared_services(spec: "EnvironmentSpec") -> list[Service]:
-    return [s for s in registered_services() if s.declared(spec)]
+    """Every declared service in start order, each instance right after the service it is an instance of."""
+    declared: list[Service] = []
+    instances = spec.services.instances()
+    for service in registered_services():
+        if service.declared(spec):
+            declared.append(service)
+        declared += [instance_service(service, name) for name, of in instances.items() if of == service.name]
+    return declared
+
+
+def declared_service_named(spec: "EnvironmentSpec", name: str, role: str) -> Service:
+    """The declared service behind a plan entry: an instance by its name, else the registered service `role`."""
+    return next((s for s in declared_services(spec) if s.name == name and name in spec.services.instances()), None) \
+        or service_named(role)
 
 
 def declared_stores(spec: "EnvironmentSpec") -> list[Service]:
@@ -137,6 +213,11 @@ def runs_stand_in(planned: "list[ServicePlan]") -> bool:
 
 
 def store_of(role: str) -> Store:
+    """The store of a registered service, or of the service an instance name (`<service>-<suffix>`) belongs to
+    (`datastack diff` compares snapshots keyed by name)."""
+    registered = registered_services()
+    if not any(s.name == role for s in registered):
+        role = next((s.name for s in registered if s.instances and role.startswith(s.name + "-")), role)
     store = service_named(role).store
     if store is None:
         raise ValueError(f"service {role!r} is not a store")

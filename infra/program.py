@@ -53,8 +53,12 @@ def declare_environment(cfg: StackConfig, prefix: str | None = None) -> dict[str
     ctx = Declaring(env=env, cfg=cfg, plan=plan, definitions=defs, network=network, docker_host=docker_host,
                     endpoints={**shape, "docker_host": docker_host})
     services = declared_services(spec)
+    instances = spec.services.instances()
     for service in (s for s in services if s.store is not None):
-        component_module(service.name).declare(ctx)
+        if service.name in instances:  # the component of the service it is an instance of, under its own name
+            component_module(instances[service.name]).declare(ctx, service.name)
+        else:
+            component_module(service.name).declare(ctx)
     # Users, schema and ACLs before anything logs in: what uses the stores waits for the reconcile step.
     ctx.stores = ctx.stores_ready()
     ctx.reconcile = Reconcile(f"{env}-reconcile", ReconcileArgs(

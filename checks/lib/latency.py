@@ -78,7 +78,9 @@ def assert_within_budget(request, latency: Latency, fix_hint: str) -> None:
 
 def run_probe(request, target, service: str, operation: str, probe: str, fn: Callable[[], object]) -> Latency:
     checks = target.spec.checks
-    budget = getattr(getattr(checks.budgets, service), operation)
+    budget = getattr(getattr(checks.budgets, service), operation)  # an instance's budgets are its service's
+    if target.instance:
+        probe = f"{target.instance}: {probe}"
     latency = measure(probe, fn, warmup=checks.warmup, samples=target.sample_count, budget_ms=budget,
                       percentile_name=checks.percentile)
     assert_within_budget(request, latency,

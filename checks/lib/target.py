@@ -27,11 +27,23 @@ class Target:
     session: Session
     read_only: bool = False
     samples: int | None = None
+    # Another instance of a store (`instance_of:` in the spec): the checks of its service see it as that service.
+    instance: str | None = None
     _secrets: dict[str, str] | None = field(default=None, repr=False)
+    _views: dict[str, "Target"] = field(default_factory=dict, repr=False)
 
-    @property
+    @cached_property
     def spec(self) -> EnvironmentSpec:
-        return self.session.spec
+        return self.session.spec.instance_view(self.instance) if self.instance else self.session.spec
+
+    def instance_view(self, name: str) -> "Target":
+        """The same environment as the instance `name` sees it (made once per run)."""
+        if name not in self._views:
+            self._views[name] = Target(self.session, read_only=self.read_only, samples=self.samples, instance=name)
+        return self._views[name]
+
+    def instances_of(self, service: str) -> list[str]:
+        return [name for name, of in self.session.spec.services.instances().items() if of == service]
 
     @property
     def name(self) -> str:
@@ -40,7 +52,7 @@ class Target:
     @property
     def fix(self) -> str:
         """The command that brings live state back to the spec."""
-        return f"datastack migrate --env {self.name}"
+        return f"datastack migrate --env {self.name}" + (f" --store {self.instance}" if self.instance else "")
 
     @property
     def up_fix(self) -> str:
@@ -48,7 +60,8 @@ class Target:
 
     @cached_property
     def endpoints(self) -> Endpoints:
-        return self.session.endpoints()
+        endpoints = self.session.endpoints()
+        return endpoints.instance_view(self.instance) if self.instance else endpoints
 
     @cached_property
     def plan(self) -> Plan:
@@ -56,12 +69,18 @@ class Target:
         return self.session.display_plan("container" if containers else "local")
 
     def services(self, role: str) -> list[ServicePlan]:
-        return self.plan.by_role(role)
+        """The plan entries of `role` this target checks: an instance's own, else those of no instance."""
+        if self.instance:
+            return [s for s in self.plan.by_role(role) if s.name == self.instance]
+        instances = self.session.spec.services.instances()
+        return [s for s in self.plan.by_role(role) if s.name not in instances]
 
     def testinfra_hosts(self) -> list[str]:
-        ep = self.endpoints
-        found = [e.testinfra_host for e in (ep.mongodb, ep.postgres, ep.redis, ep.mongo_express) if e is not None]
-        return found + [a.testinfra_host for a in ep.apps.values()]
+        found: list[str] = []
+        for ep in (self.endpoints, *self.endpoints.instances.values()):
+            found += [e.testinfra_host for e in (ep.mongodb, ep.postgres, ep.redis, ep.mongo_express) if e is not None]
+            found += [a.testinfra_host for a in ep.apps.values()]
+        return found
 
     @property
     def sample_count(self) -> int:

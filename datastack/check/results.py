@@ -63,8 +63,10 @@ def classify(nodeid: str) -> tuple[str, str]:
     from ..services import registered_services
 
     module = nodeid.split("::", 1)[0].rsplit("/", 1)[-1].removeprefix("test_").removesuffix(".py")
+    # A check run per instance names the instance first in its id (`[<service>-<suffix>:...]`): reported as its own.
+    param = nodeid.partition("[")[2].rstrip("]").split(":", 1)[0]
     for service in registered_services():
         if module == service.name or module.startswith(service.name + "_"):
             rest = module[len(service.name):].lstrip("_")
-            return service.display_name, rest or "health"
+            return param if param.startswith(service.name + "-") else service.display_name, rest or "health"
     return module, "other"

@@ -58,16 +58,16 @@ def down(to: Annotated[str, typer.Option("--to", help="roll back until this revi
          database: Annotated[Optional[str], typer.Option(help="database to roll back (default: the only one)")] = None,
          store: Annotated[Optional[str], typer.Option(help="a store that can roll back (default: the only one)")] = None):
     """Roll a database back to an earlier revision."""
-    from ..services import registered_services
+    from ..services import declared_stores
 
     session = Session.open(env, spec)
     options = MigrateOptions(progress=say)
-    can_roll_back = [s for s in registered_services() if s.store is not None and s.store.roll_back is not None]
+    can_roll_back = [s for s in declared_stores(session.spec) if s.store.roll_back is not None]  # instances too
     if store is None and len(can_roll_back) == 1:
         store = can_roll_back[0].name
     service = next((s for s in can_roll_back if s.name == store), None)
     if service is None:
-        raise UserError(f"store {store!r} cannot roll back here",
+        raise UserError(f"store {store!r} cannot roll back here" if store else "several stores can roll back",
                         fix=f"use one of: {', '.join(s.name for s in can_roll_back)} (other stores: their own tool's downgrade)")
     section = session.spec.services.sections().get(service.spec_key or service.name)
     databases = list(getattr(section, "databases", None) or {})

@@ -7,7 +7,7 @@ only, then entries that differ.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from ..services import store_of
@@ -58,5 +58,7 @@ def compare_snapshots(a: dict[str, Any], b: dict[str, Any]) -> list[Difference]:
             out.append(Difference(store, "service", "declared on one side only", "present" if store in a else ABSENT,
                                   "present" if store in b else ABSENT))
             continue
-        store_of(store).compare(a[store], b[store], out)
+        found: list[Difference] = []
+        store_of(store).compare(a[store], b[store], found)
+        out += [replace(d, store=store) for d in found]  # an instance's differences name the instance
     return out

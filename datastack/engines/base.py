@@ -51,6 +51,7 @@ class Engine(ABC):
         """After a store (re)started: its reconciler makes every user, role and password the spec declares —
         the same code `datastack migrate` runs, so there is one writer of logins per store."""
         from ..migrate.report import MigrateOptions
-        from ..services import store_of
+        from ..services import declared_service_named
 
-        store_of(svc.role).reconcile_logins(self.spec, endpoints, self.secrets, MigrateOptions(progress=self.say))
+        store = declared_service_named(self.spec, svc.name, svc.role).store  # an instance's own, seen from it
+        store.reconcile_logins(self.spec, endpoints, self.secrets, MigrateOptions(progress=self.say))

@@ -52,8 +52,9 @@ def server_endpoint(cls, spec: EnvironmentSpec, key: str, scope: AddressScope, i
     section = getattr(spec.services, key)
     if section.external is not None:
         return external_server_endpoint(cls, section)  # the same from every engine and side
-    if scope.inside:
-        return cls(host=dns_alias(key), port=inner_port, tls_ca_file=ca_file_inside(key, section.tls))
+    if scope.inside:  # an instance (spec.instance_view) has its own alias, and its clients its own CA file name
+        name = section.declared_as(key)
+        return cls(host=dns_alias(name), port=inner_port, tls_ca_file=ca_file_inside(name, section.tls))
     return cls(host=scope.host, port=section.port, tls_ca_file=client_ca_file(spec, section.tls))
 
 

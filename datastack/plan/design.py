@@ -17,5 +17,7 @@ def declared_design(spec: EnvironmentSpec) -> dict[str, Any]:
 def merged_spec(spec: EnvironmentSpec) -> dict[str, Any]:
     """The spec after overlays and conventions, as JSON: every secret field shows its reference, never a value."""
     data = spec.model_dump(mode="json", by_alias=True, exclude_none=True)
+    for name, service in spec.services.instances().items():  # as it was written: what it is an instance of
+        data["services"][name] = {"instance_of": service, **data["services"][name]}
     data["secret_references"] = dict(spec.secret_refs())
     return data

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr
 
 from .validators import BindIP, LoginName
 
@@ -31,6 +31,17 @@ class Strict(BaseModel):
     """Every spec model forbids unknown keys: a typo must fail, not be ignored."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class InstanceSection(Strict):
+    """A service section that may be declared several times (`Service.instances`): it knows the key it was declared
+    under, so its plan entries, directories and secret ids are the instance's own."""
+
+    _declared_as: str | None = PrivateAttr(default=None)  # set by the loader for an instance (`instance_of:`)
+
+    def declared_as(self, service: str) -> str:
+        """Its name in plans, directories and secret ids: the instance's key, or the service's own name."""
+        return self._declared_as or service
 
 
 def _check_secret_ref(value: str) -> str:

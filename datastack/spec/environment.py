@@ -27,23 +27,66 @@ def is_environment_name(text: str) -> bool:
     return re.fullmatch(ENVIRONMENT_NAME_PATTERN.removeprefix("^").removesuffix("$"), text) is not None
 
 
+# An instance's key: the service's name, '-', and a suffix (<service>-queue, <service>-reports): a file, directory,
+# container and DNS name as it is, that says which service it is.
+INSTANCE_OF = "instance_of"
+INSTANCE_SUFFIX_PATTERN = r"[a-z][a-z0-9]*(-[a-z0-9]+)*"
+INSTANCE_NAME_MAX = 40
+
+
 class _ServiceSections(Strict):
     """The built-in services are fields; a service registered later (roles/registry.py) brings its own spec model,
-    and its section is validated with it. Any other key is an error naming the registered services."""
+    and its section is validated with it. A key with `instance_of: <service>` is another instance of a service that
+    allows them (`Service.instances`), validated by that service's model. Any other key is an error naming the
+    registered services."""
 
     model_config = ConfigDict(extra="allow", frozen=True)
+    _instances: dict[str, str] = PrivateAttr(default_factory=dict)  # instance name -> the service it is an instance of
 
     @model_validator(mode="after")
     def _registered_sections(self):
         from ..services import registered_services
 
-        models = {s.spec_key or s.name: s.spec_model for s in registered_services() if s.spec_model is not None}
+        registered = [s for s in registered_services() if s.spec_model is not None]
+        models = {s.spec_key or s.name: s.spec_model for s in registered}
         for key, value in (self.__pydantic_extra__ or {}).items():
+            if isinstance(value, dict) and INSTANCE_OF in value:
+                self.__pydantic_extra__[key] = self._instance(key, value, registered)
+                continue
             if key not in models:
                 known = sorted({*type(self).model_fields, *models})
-                raise ValueError(f"unknown service {key!r}; fix: use one of: {', '.join(known)}")
+                raise ValueError(f"unknown service {key!r}; fix: use one of: {', '.join(known)} "
+                                 f"(or add {INSTANCE_OF}: <service> to declare another instance of one)")
             self.__pydantic_extra__[key] = models[key].model_validate(value)
         return self
+
+    def _instance(self, key: str, value: dict, registered: list) -> object:
+        from pydantic import ValidationError
+
+        from .load import describe_validation_error
+
+        allowing = {s.name: s for s in registered if s.instances}
+        of = value[INSTANCE_OF]
+        if not isinstance(of, str) or of not in allowing:
+            raise ValueError(f"{key}.{INSTANCE_OF}: {str(of)[:40]!r} cannot have instances; fix: use one of: "
+                             f"{', '.join(sorted(allowing)) or '(no service allows instances)'}")
+        if not re.fullmatch(re.escape(of) + "-" + INSTANCE_SUFFIX_PATTERN, key) or len(key) > INSTANCE_NAME_MAX \
+                or key in {s.spec_key or s.name for s in registered}:
+            raise ValueError(f"{key[:60]!r} is not an instance name; fix: name it {of}-<suffix> (lower-case letters "
+                             f"and digits, '-' between words, at most {INSTANCE_NAME_MAX} characters), e.g. {of}-queue")
+        model = allowing[of].spec_model
+        try:
+            section = model.model_validate({k: v for k, v in value.items() if k != INSTANCE_OF})
+        except ValidationError as exc:  # one line naming the instance's own field, as for the service's section
+            what, fix = describe_validation_error(exc, model)
+            raise ValueError(f"{key}.{what}; fix: {fix}") from None
+        section._declared_as = key
+        self._instances[key] = of
+        return section
+
+    def instances(self) -> dict[str, str]:
+        """Every declared instance by name: the service it is an instance of."""
+        return dict(self._instances)
 
     def sections(self) -> dict[str, object]:
         """Every declared section, built-in or registered, by its key."""
@@ -173,6 +216,20 @@ class EnvironmentSpec(Strict):
                     raise ValueError(f"services.{key}: binds {bind} in tier production; fix: bind 127.0.0.1, or list "
                                      f"{key} under exposed: to declare it reachable from the network")
         return self
+
+    def instance_view(self, name: str) -> "EnvironmentSpec":
+        """This spec as the instance `name` sees it: its section in its service's place, so the service's own code
+        (plan, reconciler, logins, checks) runs for it unchanged."""
+        from ..errors import UserError
+        from ..services import service_named
+
+        of = self.services.instances().get(name)
+        if of is None:
+            raise UserError(f"no instance {name!r} in this environment",
+                            fix=f"use one of: {', '.join(self.services.instances()) or '(none declared)'}")
+        key = service_named(of).spec_key or of
+        services = self.services.model_copy(update={key: self.services.sections()[name]})
+        return self.model_copy(update={"services": services})
 
     def declared_ports(self) -> list[tuple[str, int]]:
         """(owner, port) of every listener: a section's own `declared_ports()`, else its `port`."""

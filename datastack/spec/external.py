@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated, ClassVar
 from pydantic import AfterValidator, Field, model_validator
 
 from ..errors import UserError
-from .common import GENERATE, SECRET_REF, SecretId, Strict
+from .common import GENERATE, SECRET_REF, InstanceSection, SecretId, Strict
 
 if TYPE_CHECKING:
     from .environment import EnvironmentSpec
@@ -109,7 +109,7 @@ def external_note(key: str, where: str) -> str:
     return f"{key} is external ({where}): not provisioned, started or stopped by datastack; migrated and checked"
 
 
-class MayBeExternal(Strict):
+class MayBeExternal(InstanceSection):  # an instance may be external too
     """A store's section that may say `external:` (each declares that field with its own shape). Then what only
     describes a server datastack runs is refused rather than silently ignored, and no password of the section may be
     generated: datastack cannot invent the password of a server it did not create."""
@@ -127,7 +127,7 @@ class MayBeExternal(Strict):
 
     @property
     def external_uri_secret_id(self) -> SecretId:
-        return SecretId.of(self.section_key, "external_uri")
+        return SecretId.of(self.declared_as(self.section_key), "external_uri")
 
     def external_uri_refs(self) -> list[tuple[SecretId, str]]:
         """An external server's URI reference: resolved and masked like a password (it may hold one)."""
@@ -144,7 +144,7 @@ class MayBeExternal(Strict):
         try:
             parse(secrets[self.external_uri_secret_id])
         except ValueError as exc:
-            raise UserError(f"services.{self.section_key}.external.uri: what {uri} holds {exc}", where=spec_file,
+            raise UserError(f"services.{self.declared_as(self.section_key)}.external.uri: what {uri} holds {exc}", where=spec_file,
                             fix=f"point the reference at a URI such as {example}") from None
 
     def check_against(self, spec: EnvironmentSpec) -> None:
@@ -154,6 +154,6 @@ class MayBeExternal(Strict):
         own = {secret_id for secret_id, _ in self.secret_refs()}
         for secret_id, ref in spec.secret_refs():
             if secret_id in own and ref == GENERATE:
-                raise ValueError(f"services.{self.section_key}.external: the password of {secret_id} is 'generate', "
+                raise ValueError(f"services.{self.declared_as(self.section_key)}.external: the password of {secret_id} is 'generate', "
                                  "but datastack cannot invent the password of a server it did not create; fix: give "
                                  "it as ${env:NAME} or ${file:PATH} (or set a convention under secrets.default)")

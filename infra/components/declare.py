@@ -42,5 +42,13 @@ class Declaring:
     def after_reconcile(self) -> "list[pulumi.Resource]":
         return [self.reconcile] if self.reconcile is not None else []
 
+    def add_endpoint(self, name: str, field: str, endpoint: Any) -> None:
+        """A server's endpoint under its service's field; an instance's in its own Endpoints under `instances`."""
+        if name == field:
+            self.endpoints[field] = endpoint
+        else:
+            own = {"environment": self.endpoints["environment"], "engine": self.endpoints["engine"], field: endpoint}
+            self.endpoints.setdefault("instances", {})[name] = own
+
     def of_role(self, role: str) -> "list[ContainerDefinition]":
         return [d for d in self.definitions.values() if d.role == role]

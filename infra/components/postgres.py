@@ -28,11 +28,13 @@ class Postgres(ServiceComponent):
         self.register_outputs({"endpoint": self.endpoint, "container": self.container.name, "container_id": self.container.id})
 
 
-def declare(ctx) -> None:
+def declare(ctx, name: str = "postgres") -> None:
+    """The server planned as `name`: postgres, or one of its instances (postgres-<suffix>); an external one only has an endpoint."""
     from roles.postgres.addresses import external_endpoint
 
-    if ctx.cfg.spec.services.postgres.external is not None:
-        ctx.endpoints["postgres"] = external_endpoint(ctx.cfg.spec.services.postgres).model_dump()  # nothing to create
-    elif "postgres" in ctx.definitions:
-        ctx.made["postgres"] = Postgres(f"{ctx.env}-postgres", PostgresArgs(server=ctx.definitions["postgres"], network=ctx.network))
-        ctx.endpoints["postgres"] = ctx.made["postgres"].endpoint
+    section = ctx.cfg.spec.services.sections()[name]
+    if section.external is not None:
+        ctx.add_endpoint(name, "postgres", external_endpoint(section).model_dump())  # nothing to create
+    elif name in ctx.definitions:
+        ctx.made[name] = Postgres(f"{ctx.env}-{name}", PostgresArgs(server=ctx.definitions[name], network=ctx.network))
+        ctx.add_endpoint(name, "postgres", ctx.made[name].endpoint)

@@ -27,11 +27,13 @@ class Redis(ServiceComponent):
         self.register_outputs({"endpoint": self.endpoint, "container": self.container.name, "container_id": self.container.id})
 
 
-def declare(ctx) -> None:
+def declare(ctx, name: str = "redis") -> None:
+    """The server planned as `name`: redis, or one of its instances (redis-<suffix>); an external one only has an endpoint."""
     from roles.redis.addresses import external_endpoint
 
-    if ctx.cfg.spec.services.redis.external is not None:
-        ctx.endpoints["redis"] = external_endpoint(ctx.cfg.spec.services.redis).model_dump()  # nothing to create
-    elif "redis" in ctx.definitions:
-        ctx.made["redis"] = Redis(f"{ctx.env}-redis", RedisArgs(server=ctx.definitions["redis"], network=ctx.network))
-        ctx.endpoints["redis"] = ctx.made["redis"].endpoint
+    section = ctx.cfg.spec.services.sections()[name]
+    if section.external is not None:
+        ctx.add_endpoint(name, "redis", external_endpoint(section).model_dump())  # nothing to create
+    elif name in ctx.definitions:
+        ctx.made[name] = Redis(f"{ctx.env}-{name}", RedisArgs(server=ctx.definitions[name], network=ctx.network))
+        ctx.add_endpoint(name, "redis", ctx.made[name].endpoint)

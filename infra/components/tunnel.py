@@ -23,7 +23,7 @@ def ssh_cli() -> str:
 
 def loopback_ports(endpoints: dict) -> list[int]:
     """The published loopback ports among a stack's endpoints (stores only: what migrate connects to)."""
-    ports = []
+    ports = [port for own in (endpoints.get("instances") or {}).values() for port in loopback_ports(own)]
     for store in ("postgres", "redis"):
         endpoint = endpoints.get(store)
         if endpoint and endpoint.get("host") == "127.0.0.1":

@@ -31,19 +31,29 @@ REFERENCE_APP_IMAGE = "datastack/app"
 
 def app_environment(app: AppSpec, spec: EnvironmentSpec, endpoints: Endpoints, secrets: dict[str, str]) -> dict[str, str]:
     env = {"APP_NAME": app.name, "APP_PORT": str(app.port), "APP_BIND": app.bind}
-    if app.uses.mongodb:
-        database, user = app.uses.mongodb
-        env["MONGODB_URI"] = mongo_uri(endpoints, mongo_login(spec, secrets, user, database))
-        env["MONGODB_DATABASE"] = database
-    if app.uses.postgres:
-        database, user = app.uses.postgres
-        env["POSTGRES_URI"] = postgres_uri(endpoints, postgres_login(spec, secrets, user), database)
-    if app.uses.redis:
-        env["REDIS_URI"] = redis_uri(endpoints, redis_login(spec, secrets, app.uses.redis))
+    env.update(_store_uris(app.uses, spec, endpoints, secrets))
+    for name, uses in app.uses.instance_uses(spec).items():  # an instance's variables are named after the instance
+        env.update(_store_uris(uses, spec.instance_view(name), endpoints.instance_view(name), secrets,
+                               prefix=name.upper().replace("-", "_")))
     return env
 
 
-SECRET_KEYS = ["MONGODB_URI", "POSTGRES_URI", "REDIS_URI"]
+def _store_uris(uses, spec: EnvironmentSpec, endpoints: Endpoints, secrets: dict[str, str],
+                prefix: str | None = None) -> dict[str, str]:
+    env: dict[str, str] = {}
+    if uses.mongodb:
+        database, user = uses.mongodb
+        env[f"{prefix or 'MONGODB'}_URI"] = mongo_uri(endpoints, mongo_login(spec, secrets, user, database))
+        env[f"{prefix or 'MONGODB'}_DATABASE"] = database
+    if uses.postgres:
+        database, user = uses.postgres
+        env[f"{prefix or 'POSTGRES'}_URI"] = postgres_uri(endpoints, postgres_login(spec, secrets, user), database)
+    if uses.redis:
+        env[f"{prefix or 'REDIS'}_URI"] = redis_uri(endpoints, redis_login(spec, secrets, uses.redis))
+    return env
+
+
+URI_SUFFIX = "_URI"  # every connection URI (each holds a password): MONGODB_URI, ..., REDIS_QUEUE_URI
 FILE_SUFFIX = "_FILE"  # the convention of the official images: KEY_FILE names a file holding KEY's value
 
 
@@ -51,7 +61,7 @@ def secrets_as_files(name: str, env: dict[str, str], ctx: PlanContext) -> list:
     """In containers, every URI with a password becomes a 0400 file named by KEY_FILE: `docker inspect` and the
     Pulumi state's container environment then hold no password (app/health.py reads either form)."""
     files = []
-    for key in [k for k in SECRET_KEYS if k in env]:
+    for key in [k for k in env if k.endswith(URI_SUFFIX)]:
         secret = ctx.file(name, key.lower(), "containers/password.j2", mode=0o400, secret=True, password=env.pop(key))
         env[f"{key}{FILE_SUFFIX}"] = secret.path
         files.append(secret)
@@ -69,9 +79,10 @@ def reference_app_code(conf_dir: Path) -> list[RenderedFile]:
 def store_cas(spec: EnvironmentSpec, app: AppSpec, name: str, ctx: PlanContext) -> list[RenderedFile]:
     """Containers: the CA of each TLS store the app uses, where its URI's CA parameter points."""
     cas = []
-    for store in ("mongodb", "postgres", "redis"):
-        section = getattr(spec.services, store)
-        if getattr(app.uses, store) and section is not None:
+    used = [(store, getattr(spec.services, store)) for store in ("mongodb", "postgres", "redis") if getattr(app.uses, store)]
+    used += [(instance, spec.services.sections()[instance]) for instance in app.uses.instances or {}]  # its own file
+    for store, section in used:
+        if section is not None:
             ca = ctx.tls_ca_for_clients(name, store, section.tls)
             cas += [ca] if ca is not None else []
     return cas
@@ -93,6 +104,7 @@ def plan_apps(spec: EnvironmentSpec, ctx: PlanContext) -> list[ServicePlan]:
         if container:
             secret_files += store_cas(spec, app, name, ctx)
         deps = [s for s, declared in (("mongodb", app.uses.mongodb), ("postgres", app.uses.postgres), ("redis", app.uses.redis)) if declared]
+        deps += list(app.uses.instances or {})
         reference = app.kind == "reference"
         plans.append(ServicePlan(
             name=name,
@@ -102,7 +114,7 @@ def plan_apps(spec: EnvironmentSpec, ctx: PlanContext) -> list[ServicePlan]:
             command=[] if container else ([ctx.toolchain.python, "-m", "app.server"] if reference else []),
             working_dir=str(ctx.layout.conf_dir(name)) if reference and not container else None,
             environment=env,
-            secret_environment=[k for k in SECRET_KEYS if k in env],
+            secret_environment=[k for k in env if k.endswith(URI_SUFFIX)],
             # Containers: plain settings in env, URIs as files (the code is in their image); a process gets its own
             # copy of the code, which its user can read even when the checkout sits under a directory closed to it.
             files=secret_files if container else [env_file, *(reference_app_code(ctx.layout.conf_dir(name)) if reference else [])],

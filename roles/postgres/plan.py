@@ -26,35 +26,36 @@ def plan_postgres(spec: EnvironmentSpec, ctx: PlanContext) -> list[ServicePlan]:
     if pg is None:
         return []
     if pg.external is not None:
-        ctx.notes.append(external_note("postgres", pg.external.where))
+        ctx.notes.append(external_note(pg.declared_as("postgres"), pg.external.where))
         return []  # nothing to run: migrate and check reach it where external: says
     layout = ctx.layout
-    data, run = layout.data_dir(SERVICE), layout.run_dir(SERVICE)
+    name = pg.declared_as(SERVICE)  # an instance plans under its own name: its own directories and plan entry
+    data, run = layout.data_dir(name), layout.run_dir(name)
     bind = pg.bind if layout.target == "local" else "0.0.0.0"
-    aliases = [containers.dns_alias(SERVICE)] if layout.target == "container" else []
-    tls = ctx.tls_files(SERVICE, pg.tls, server_names(pg.bind, *aliases))
-    hba = ctx.file(SERVICE, "pg_hba.conf", "postgres/pg_hba.conf.j2",
+    aliases = [containers.dns_alias(name)] if layout.target == "container" else []
+    tls = ctx.tls_files(name, pg.tls, server_names(pg.bind, *aliases))
+    hba = ctx.file(name, "pg_hba.conf", "postgres/pg_hba.conf.j2",
                    client_networks=[] if layout.target == "local" else ["samenet"], host_type="hostssl" if tls else "host")
     conf_file = ctx.file(
-        SERVICE, "postgresql.conf", "postgres/postgresql.conf.j2",
+        name, "postgresql.conf", "postgres/postgresql.conf.j2",
         bind=bind, port=pg.port if layout.target == "local" else 5432, socket_dir=str(run),
-        hba_file=hba.path, settings=pg.settings, log_file=layout.log_file(SERVICE), tls=tls,
+        hba_file=hba.path, settings=pg.settings, log_file=layout.log_file(name), tls=tls,
     )
     tls_files = [tls.cert, tls.key] if tls else []
     if layout.target == "container":
         return [_container(spec, ctx, [conf_file, hba, *tls_files], str(data), tls.client_ca_file if tls else None)]
     binary = f"{ctx.toolchain.program(BIN_DIR)}/" if ctx.toolchain.program(BIN_DIR) else ""
-    pwfile = str(layout.conf_dir(SERVICE) / "initdb.pw")  # root-owned directory: written with mkstemp, then removed
+    pwfile = str(layout.conf_dir(name) / "initdb.pw")  # root-owned directory: written with mkstemp, then removed
     return [
         ServicePlan(
-            name=SERVICE,
+            name=name,
             role="postgres",
             implementation="postgres",
             image=POSTGRES_IMAGE.format(version=pg.version),
             command=[f"{binary}postgres", "-D", str(data), "-c", f"config_file={conf_file.path}"],
             files=[conf_file, hba, *tls_files],
             data_dir=str(data),
-            log_file=str(layout.log_file(SERVICE)) if layout.log_file(SERVICE) else None,
+            log_file=str(layout.log_file(name)) if layout.log_file(name) else None,
             bind=pg.bind,
             ports=[pg.port],
             run_as=ctx.toolchain.user_for("postgres"),
@@ -75,10 +76,11 @@ def _container(spec: EnvironmentSpec, ctx: PlanContext, files: list, data: str, 
     """Both images (official and offline) run initdb on first start from POSTGRES_PASSWORD_FILE (the first
     administrator), then pass the command's arguments to `postgres`; the reconciler does every other role."""
     pg = spec.services.postgres
-    password = ctx.file(SERVICE, "superuser.pw", "containers/password.j2", mode=0o400, secret=True, first_start_only=True,
+    name = pg.declared_as(SERVICE)
+    password = ctx.file(name, "superuser.pw", "containers/password.j2", mode=0o400, secret=True, first_start_only=True,
                         password=ctx.secrets[pg.superuser_secret_id])
     return ServicePlan(
-        name=SERVICE,
+        name=name,
         role="postgres",
         implementation="postgres",
         image=containers.image_for(spec, "postgres", pg.version),

@@ -85,7 +85,7 @@ class PostgresSpec(MayBeExternal):
                                                                        "migrated and checked, never started or stopped")
 
     def declared_ports(self) -> list[tuple[str, int]]:
-        return [] if self.external is not None else [("postgres", self.port)]  # nothing listens here when external
+        return [] if self.external is not None else [(self.declared_as("postgres"), self.port)]  # nothing listens here when external
 
     @model_validator(mode="after")
     def _superuser_name(self):
@@ -124,10 +124,10 @@ class PostgresSpec(MayBeExternal):
 
     @property
     def superuser_secret_id(self) -> SecretId:
-        return SecretId.of("postgres", "superuser")
+        return SecretId.of(self.declared_as("postgres"), "superuser")
 
     def user_secret_id(self, database: str, user: str) -> SecretId:
-        return SecretId.of("postgres", database, user)
+        return SecretId.of(self.declared_as("postgres"), database, user)
 
     def secret_refs(self) -> list[tuple[SecretId, str]]:
         refs = [(self.superuser_secret_id, self.superuser.password), *self.external_uri_refs()]

@@ -41,39 +41,40 @@ def plan_redis(spec: EnvironmentSpec, ctx: PlanContext) -> list[ServicePlan]:
     if redis is None:
         return []
     if redis.external is not None:
-        ctx.notes.append(external_note("redis", redis.external.where))
+        ctx.notes.append(external_note(redis.declared_as("redis"), redis.external.where))
         return []  # nothing to run: migrate and check reach it where external: says
     layout = ctx.layout
+    name = redis.declared_as(SERVICE)  # an instance plans under its own name: its own directories and plan entry
     # Locally the ACL file sits in the data directory: Redis owns it after the first start and must be able to
     # rewrite it (ACL SAVE); conf/ belongs to root.
-    acl = ctx.file(SERVICE, "users.acl", "redis/users.acl.j2", secret=True, first_start_only=True,
-                   directory=layout.data_dir(SERVICE) if layout.target == "local" else None,
+    acl = ctx.file(name, "users.acl", "redis/users.acl.j2", secret=True, first_start_only=True,
+                   directory=layout.data_dir(name) if layout.target == "local" else None,
                    users=first_acl_lines(spec, ctx.secrets))
-    log_file = layout.log_file(SERVICE)
-    aliases = [containers.dns_alias(SERVICE)] if layout.target == "container" else []
-    tls = ctx.tls_files(SERVICE, redis.tls, server_names(redis.bind, *aliases))
+    log_file = layout.log_file(name)
+    aliases = [containers.dns_alias(name)] if layout.target == "container" else []
+    tls = ctx.tls_files(name, redis.tls, server_names(redis.bind, *aliases))
     conf = ctx.file(
-        SERVICE, "redis.conf", "redis/redis.conf.j2",
+        name, "redis.conf", "redis/redis.conf.j2",
         bind=redis.bind if layout.target == "local" else "0.0.0.0",
         port=redis.port if layout.target == "local" else 6379,
-        data_dir=str(layout.data_dir(SERVICE)), log_file=str(log_file) if log_file else None,
+        data_dir=str(layout.data_dir(name)), log_file=str(log_file) if log_file else None,
         acl_file=acl.path, protected_mode=layout.target == "local", databases=redis.databases, maxmemory=redis.maxmemory,
         maxmemory_policy=redis.maxmemory_policy, save_rules=redis.persistence.rdb, aof=redis.persistence.aof,
         tls=tls,
     )
     tls_files = [tls.ca, tls.cert, tls.key] if tls else []
     if layout.target == "container":
-        return [_container(spec, [conf, acl, *tls_files], str(layout.data_dir(SERVICE)), tls.client_ca_file if tls else None)]
+        return [_container(spec, name, [conf, acl, *tls_files], str(layout.data_dir(name)), tls.client_ca_file if tls else None)]
     binary = ctx.toolchain.program("redis-server") or "redis-server"
     return [
         ServicePlan(
-            name=SERVICE,
+            name=name,
             role="redis",
             implementation="redis-server",
             image=REDIS_IMAGE.format(version=redis.version),
             command=[binary, conf.path],
             files=[conf, acl, *tls_files],
-            data_dir=str(layout.data_dir(SERVICE)),
+            data_dir=str(layout.data_dir(name)),
             log_file=str(log_file) if log_file else None,
             bind=redis.bind,
             ports=[redis.port],
@@ -84,7 +85,7 @@ def plan_redis(spec: EnvironmentSpec, ctx: PlanContext) -> list[ServicePlan]:
     ]
 
 
-def _container(spec: EnvironmentSpec, files: list, data: str, tls_ca_file: str | None) -> ServicePlan:
+def _container(spec: EnvironmentSpec, name: str, files: list, data: str, tls_ca_file: str | None) -> ServicePlan:
     redis = spec.services.redis
     conf = files[0].path
     if spec.images == "offline":
@@ -93,7 +94,7 @@ def _container(spec: EnvironmentSpec, files: list, data: str, tls_ca_file: str |
     else:
         command, env = ["redis-server", conf], {}
     return ServicePlan(
-        name=SERVICE,
+        name=name,
         role="redis",
         implementation="redis-server",
         image=containers.image_for(spec, "redis", redis.version),

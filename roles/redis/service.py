@@ -34,6 +34,7 @@ SERVICE = Service(
     template_filters=TEMPLATE_FILTERS,
     image_recipes=IMAGE_RECIPES,
     base_packages=BASE_PACKAGES,
+    instances=True,
     check_secrets=lazy("roles.redis.login", "check_external_uri"),
     plan=plan_redis,
     ready=lazy("roles.redis.probe", "redis_answers"),

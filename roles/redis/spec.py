@@ -103,7 +103,7 @@ class RedisSpec(MayBeExternal):
                                                                        "migrated and checked, never started or stopped")
 
     def declared_ports(self) -> list[tuple[str, int]]:
-        return [] if self.external is not None else [("redis", self.port)]  # nothing listens here when external
+        return [] if self.external is not None else [(self.declared_as("redis"), self.port)]  # nothing listens here when external
 
     @field_validator("maxmemory_policy", mode="before")
     @classmethod
@@ -138,10 +138,10 @@ class RedisSpec(MayBeExternal):
 
     @property
     def admin_secret_id(self) -> SecretId:
-        return SecretId.of("redis", "admin")
+        return SecretId.of(self.declared_as("redis"), "admin")
 
     def user_secret_id(self, user: str) -> SecretId:
-        return SecretId.of("redis", "users", user)  # a user named admin cannot share redis.admin
+        return SecretId.of(self.declared_as("redis"), "users", user)  # a user named admin cannot share redis.admin
 
     def secret_refs(self) -> list[tuple[SecretId, str]]:
         return [(self.admin_secret_id, self.admin.password), *self.external_uri_refs(),

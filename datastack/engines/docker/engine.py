@@ -134,9 +134,15 @@ class DockerEngine(Engine):
         """Published loopback ports for clients on this machine; testinfra reaches each server by docker://."""
         from ...services import declared_services
 
-        by_role = {d.role: d.name for d in self.definitions}
+        instances = self.spec.services.instances()
+        by_role = {d.role: d.name for d in self.definitions if d.service not in instances}
         by_service = {d.service: d.name for d in self.definitions}
         for service in declared_services(self.spec):
+            if service.name in instances:  # its endpoint is in its own Endpoints, named like its service
+                endpoint = getattr(endpoints.instances.get(service.name), instances[service.name], None)
+                if endpoint is not None and service.name in by_service:
+                    endpoint.testinfra_host = f"docker://{by_service[service.name]}"
+                continue
             if service.in_containers is not None:
                 service.in_containers(endpoints, by_role, by_service)
                 continue

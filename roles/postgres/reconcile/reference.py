@@ -37,8 +37,8 @@ def scripts_key(script_dir: Path, schema: str, extensions: list[str]) -> str:
     return digest.hexdigest()
 
 
-def cache_path(state_dir: Path, database: str) -> Path:
-    return state_dir / "checks" / f"postgres-structure-{database}.json"
+def cache_path(state_dir: Path, database: str, server: str = "postgres") -> Path:
+    return state_dir / "checks" / f"{server}-structure-{database}.json"  # each instance caches its own
 
 
 def load_cached(path: Path, key: str) -> dict | None:
@@ -65,7 +65,7 @@ def cached_reference(spec: EnvironmentSpec, state_dir: Path, database: str) -> t
     """Where the reference of `database` is cached, its key, and the cached snapshot if it matches the scripts."""
     db = spec.services.postgres.databases[database]
     key = scripts_key(PROJECT_ROOT / db.alembic, db.schema_name, db.extensions)
-    path = cache_path(state_dir, database)
+    path = cache_path(state_dir, database, spec.services.postgres.declared_as("postgres"))
     return path, key, load_cached(path, key)
 
 
