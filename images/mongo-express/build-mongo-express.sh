@@ -1,7 +1,7 @@
 #!/bin/sh
 # Install mongo-express from npm into DEST and build its front-end assets (absent from its npm tarball).
 # Usage: build-mongo-express.sh DEST   — needs node >= 18.18 and npm. Used by the image recipe (in a
-# build stage) and by roles/mongo_express/host_build.py (on the host), so both run the same build.
+# build stage) and by datastack/images/mongo_express_build.py (on the host), so both run the same build.
 # Leaves: DEST/node_modules/mongo-express (with build/ and build-assets.json) and DEST/start-mongo-express.sh.
 set -eu
 
