@@ -1,5 +1,6 @@
-"""TLS on all three stores, local engine, real servers: up, migrate and check pass over TLS; `uri` works unchanged
-with pymongo, psycopg and redis-py; a client without the CA and a plaintext client are refused; a certificate
+"""TLS on all three stores and on a second Redis instance, local engine, real servers: up, migrate and check pass
+over TLS; `uri` works unchanged with pymongo, psycopg and redis-py; a client without the CA and a plaintext client
+are refused; a certificate
 close to its end fails `check`, naming the server and the days left."""
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from tests.support.environments import port_free, reachable_tmpdir, throwaway_sp
 pytestmark = pytest.mark.integration
 
 STORES = ("mongodb", "postgres", "redis")
+QUEUE = "redis-queue"  # a second Redis server (an instance), TLS like the rest
+SERVERS = (*STORES, QUEUE)
 PORT_RANGE = (32000, 32999)  # this suite's own range: parallel suites on the machine use others
 
 
@@ -39,6 +42,8 @@ def with_tls(data: dict) -> None:
     for store in STORES:
         services[store]["port"] = free_port()
         services[store]["tls"] = {}
+    services[QUEUE] = {"instance_of": "redis", "port": free_port(), "tls": {}, "maxmemory_policy": "noeviction",
+                       "users": [{"name": "worker", "keys": ["jobs:*"]}]}
     for app in services.get("apps", []):
         app["port"] = free_port()
 
@@ -90,10 +95,10 @@ def test_up_migrate_check_pass_over_tls_and_a_second_up_changes_nothing(env):
     assert "all checks passed" in done.stdout
     results = json.loads(report.read_text())
     tls_checks = [c for c in results["checks"] if c["category"] == "tls"]
-    assert sorted(c["service"] for c in tls_checks) == sorted(STORES)
+    assert sorted(c["service"] for c in tls_checks) == sorted(SERVERS)
     assert all(c["outcome"] == "passed" for c in tls_checks), tls_checks
     again = env.cli("up")
-    assert again.stdout.count("unchanged") == len(env.document["services"]["apps"]) + len(STORES), again.stdout
+    assert again.stdout.count("unchanged") == len(env.document["services"]["apps"]) + len(SERVERS), again.stdout
 
 
 def test_private_keys_are_0600_and_owned_by_who_reads_them(env):
@@ -102,7 +107,7 @@ def test_private_keys_are_0600_and_owned_by_who_reads_them(env):
     import stat
 
     state = Path(env.document["state_dir"])
-    owners = {"mongodb": "mongodb", "postgres": "postgres", "redis": "redis"}
+    owners = {"mongodb": "mongodb", "postgres": "postgres", "redis": "redis", QUEUE: "redis"}
     for store, user in owners.items():
         st = os.lstat(state / store / "conf" / "tls-server.key")
         assert stat.S_IMODE(st.st_mode) == 0o600 and pwd.getpwuid(st.st_uid).pw_name == user, store
@@ -178,6 +183,37 @@ def assert_plaintext_refused(mongo_uri: str, pg_uri: str, redis_uri: str) -> Non
 
 def test_a_plaintext_client_is_refused(env):
     assert_plaintext_refused(*(env.uri(s) for s in STORES))
+
+
+def test_the_second_redis_instance_serves_tls_only_with_its_own_config(env):
+    """`uri redis-queue` works as it is with redis-py; that server is not the first one (its own policy and user);
+    without the CA, or in plaintext, it refuses."""
+    import redis
+
+    admin_uri = env.uri(QUEUE)
+    worker_uri = env.cli("uri", QUEUE, "--as", "worker").stdout.strip()
+    assert admin_uri.startswith("rediss://") and f":{env.port(QUEUE)}/" in admin_uri
+    admin = redis.Redis.from_url(admin_uri, decode_responses=True)
+    worker = redis.Redis.from_url(worker_uri, decode_responses=True)
+    try:
+        assert admin.config_get("maxmemory-policy") == {"maxmemory-policy": "noeviction"}
+        assert "worker" in admin.acl_users()
+        assert worker.set("jobs:1", "x") and worker.get("jobs:1") == "x"
+    finally:
+        admin.close()
+        worker.close()
+    first = redis.Redis.from_url(env.uri("redis"), decode_responses=True)
+    try:
+        assert "worker" not in first.acl_users(), "the instance's user lives in its own server only"
+    finally:
+        first.close()
+    for uri in (admin_uri.split("?")[0], admin_uri.replace("rediss://", "redis://").split("?")[0]):
+        client = redis.Redis.from_url(uri, socket_connect_timeout=3, socket_timeout=3)
+        try:
+            with pytest.raises(redis.ConnectionError):
+                client.ping()
+        finally:
+            client.close()
 
 
 def test_a_certificate_close_to_its_end_fails_check_naming_server_and_days(env):
