@@ -8,6 +8,7 @@ Files are checked when the spec loads: missing, not PEM, key not matching, expir
 
 from __future__ import annotations
 
+import warnings
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Annotated
@@ -41,7 +42,11 @@ def load_certificates(path: Path):
 
     data = _read(path, "PEM certificate")
     try:
-        certificates = x509.load_pem_x509_certificates(data)
+        # A bundle may hold certificates cryptography warns about (e.g. a non-positive serial number): the user gets
+        # one line or nothing, never a library warning on stderr.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            certificates = x509.load_pem_x509_certificates(data)
     except ValueError:
         certificates = []
     if not certificates:

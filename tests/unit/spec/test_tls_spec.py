@@ -67,6 +67,25 @@ def test_a_file_that_is_not_a_certificate_is_one_line(tmp_path):
     assert "is not a PEM certificate" in line
 
 
+def test_a_certificate_the_library_warns_about_loads_without_a_warning(tmp_path, monkeypatch, recwarn):
+    """System bundles hold certificates cryptography warns about (a non-positive serial number): the user sees one
+    line or nothing, never a library warning on stderr."""
+    import warnings
+
+    from cryptography import x509
+    from cryptography.utils import CryptographyDeprecationWarning
+
+    original = x509.load_pem_x509_certificates
+
+    def warning_loader(data):
+        warnings.warn("Parsed a serial number which wasn't positive", CryptographyDeprecationWarning, stacklevel=2)
+        return original(data)
+
+    monkeypatch.setattr(x509, "load_pem_x509_certificates", warning_loader)
+    load_spec_file(spec_with(tmp_path, "redis", write_pki(tmp_path)))
+    assert not [w for w in recwarn if issubclass(w.category, CryptographyDeprecationWarning)]
+
+
 def test_a_key_of_another_certificate_is_one_line(tmp_path):
     tls = write_pki(tmp_path)
     (tmp_path / "server.key").write_text(private_key_pem(new_private_key()))
