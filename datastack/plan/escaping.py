@@ -22,8 +22,10 @@ def plain(value: object, what: str) -> str:
     if value is None:
         raise UnsafeValue(f"{what}: no value (None) to render")
     text = str(value)
-    if any(ord(ch) < 0x20 or 0x7F <= ord(ch) <= 0x9F or ch in "\u2028\u2029" for ch in text):
-        raise UnsafeValue(f"{what}: control character in {text[:40]!r}")
+    for position, ch in enumerate(text):
+        if ord(ch) < 0x20 or 0x7F <= ord(ch) <= 0x9F or ch in "\u2028\u2029":
+            # Position and code point only: the value may be a secret or a URI carrying a password.
+            raise UnsafeValue(f"{what}: control character U+{ord(ch):04X} at position {position}")
     return text
 
 

@@ -89,12 +89,20 @@ class ExternalServer(Strict):
         return f"[{self.host}]:{self.port}" if ":" in self.host else f"{self.host}:{self.port}"
 
 
+def check_uri_characters(uri: str) -> None:
+    """The drivers' parsers accept control characters (raw, or percent-encoded into a host name), which would reach
+    the files and messages datastack writes later: refuse them here, where the message can leave the URI out."""
+    if any(not ch.isprintable() or ch.isspace() for ch in uri) or re.search(r"%(?:[01][0-9a-fA-F]|7[fF])", uri):
+        raise ValueError("holds a space, a control character or a percent-encoded one")
+
+
 def parse_server_uri(uri: str, schemes: tuple[str, ...], parse: Callable[[str], dict],
                      refused: tuple[type[Exception], ...], parser: str) -> dict:
     """A resolved URI reference read by its driver's own parser (`parse`, which raises `refused`): one of `schemes`,
     naming a host. Raises ValueError whose message never repeats the URI (it may hold a password)."""
     if not uri.startswith(tuple(f"{scheme}://" for scheme in schemes)):
         raise ValueError(f"is not a {' or '.join(f'{scheme}://' for scheme in schemes)} URI")
+    check_uri_characters(uri)
     try:
         params = parse(uri)
     except refused:

@@ -59,6 +59,8 @@ def check_server_uri(uri: str) -> dict:
     up when connecting, not when validating). Raises ValueError that never repeats the URI: it may hold a password."""
     from pymongo.errors import ConfigurationError, InvalidURI
 
+    from datastack.spec.external import check_uri_characters
+
     try:
         from pymongo.uri_parser_shared import _validate_uri  # pymongo >= 4.9: parse_uri's validation, no SRV lookup
     except ImportError:  # pragma: no cover - older pymongo: the public parser (which resolves SRV names)
@@ -66,6 +68,7 @@ def check_server_uri(uri: str) -> dict:
 
         def _validate_uri(uri, *args):
             return _parse(uri)
+    check_uri_characters(uri)
     try:
         return _validate_uri(uri, 27017, True, False, True, None)
     except (InvalidURI, ConfigurationError, ValueError, TypeError):

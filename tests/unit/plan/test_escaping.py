@@ -238,3 +238,12 @@ def test_an_injected_acl_user_is_refused_at_render(name):
         render_template("redis/users.acl.j2", service="redis", users=users)
     with pytest.raises(UserError):
         render_template("redis/users.acl.j2", service="redis", users=[AclLine("admin", ["a b"], [], ["+@all"])])
+
+
+def test_a_refused_value_is_never_echoed():
+    """The value may be a secret or a URI carrying a password: the message gives the position and code point only."""
+    from datastack.plan.escaping import UnsafeValue, plain
+
+    with pytest.raises(UnsafeValue) as refused:
+        plain("rediss://web:SuperSecretPw123@cache.example.net/0?x=\x01", "environment value")
+    assert "SuperSecret" not in str(refused.value) and "U+0001 at position 52" in str(refused.value)

@@ -94,7 +94,8 @@ def test_a_secret_convention_supplies_the_references(tmp_path):
 
 @pytest.mark.parametrize("resolved", [f"http://admin:{CANARY}@db.example.net/", f"mongodb://admin:{CANARY}@",
                                       f"mongodb+srv://admin:{CANARY}@a.example.net:27017,b.example.net/",
-                                      f"{CANARY}"])
+                                      f"{CANARY}", f"mongodb://admin:{CANARY}@db\x01.example.net:27017/",
+                                      f"mongodb://admin:{CANARY}@db%01.example.net:27017/"])
 def test_a_uri_reference_that_holds_no_mongodb_uri_stops_up_without_echoing_it(tmp_path, monkeypatch, resolved):
     monkeypatch.setenv("EXT_MONGO_URI", resolved)
     for name in ("EXT_MONGO_ADMIN", "EXT_BOT_CORE_ADMIN", "EXT_BOT_CORE_APP", "EXT_BOT_CORE_READONLY"):
@@ -193,6 +194,9 @@ def test_bad_external_address_input_is_one_line(tmp_path, case_id, path, value, 
     ("postgres", f"postgresql://postgres:{CANARY}@pg.example.net/?nosuchoption=1"), ("postgres", CANARY),
     ("redis", f"https://admin:{CANARY}@cache.example.net/"), ("redis", f"redis://admin:{CANARY}@cache.example.net:port/"),
     ("redis", f"unix:///tmp/{CANARY}.sock"), ("redis", CANARY),
+    # Control characters the drivers' parsers let through, raw or percent-encoded into the host name.
+    ("redis", f"rediss://admin:{CANARY}@cache.example.net:6380/0?x=\x01"),
+    ("postgres", f"postgresql://postgres:{CANARY}@db%01.example.net:5432/x"),
 ])
 def test_a_uri_reference_that_holds_no_uri_of_its_store_stops_up_without_echoing_it(tmp_path, monkeypatch, store, resolved):
     spec = external_postgres_redis(tmp_path)
