@@ -55,12 +55,25 @@ def load_certificates(path: Path):
     return certificates
 
 
+RENEW_FIX = ("fix: renew it (in a development environment datastack runs, removing the tls files has datastack "
+             "generate them)")
+
+
 def _not_expired(path: Path) -> Path:
-    now = datetime.now(timezone.utc)
-    for certificate in load_certificates(path):
-        if certificate.not_valid_after_utc <= now:
-            raise ValueError(f"{spec_file_path(path)} expired on {certificate.not_valid_after_utc:%Y-%m-%d}; "
-                             "fix: renew the certificate, or remove the tls files to have datastack generate them")
+    """A server certificate file: its leaf (the first block; a chain may follow) must still be valid."""
+    leaf = load_certificates(path)[0]
+    if leaf.not_valid_after_utc <= datetime.now(timezone.utc):
+        raise ValueError(f"{spec_file_path(path)} expired on {leaf.not_valid_after_utc:%Y-%m-%d}; {RENEW_FIX}")
+    return path
+
+
+def _some_ca_valid(path: Path) -> Path:
+    """A CA file may be a bundle (the system's holds roots that expired): one valid certificate in it is enough."""
+    certificates = load_certificates(path)
+    if all(c.not_valid_after_utc <= datetime.now(timezone.utc) for c in certificates):
+        last = max(c.not_valid_after_utc for c in certificates)
+        raise ValueError(f"{spec_file_path(path)}: every certificate in it has expired (the last on {last:%Y-%m-%d}); "
+                         f"{RENEW_FIX}")
     return path
 
 
@@ -81,13 +94,14 @@ def _private_key(path: Path) -> Path:
 
 
 CertificateFile = Annotated[Path, SpecRelative(), AfterValidator(_not_expired)]
+CaFile = Annotated[Path, SpecRelative(), AfterValidator(_some_ca_valid)]
 PrivateKeyFile = Annotated[Path, SpecRelative(), AfterValidator(_private_key)]
 
 
 class TlsClientSpec(Strict):
     """What a client needs to verify a server: the CA that signed its certificate."""
 
-    ca_file: CertificateFile | None = Field(
+    ca_file: CaFile | None = Field(
         default=None, description="PEM CA certificate(s) clients verify the server against (relative to the spec file)")
 
 

@@ -105,6 +105,27 @@ def test_an_expired_certificate_is_one_line(tmp_path):
     assert "expired on" in line and "renew" in line
 
 
+def expired_certificate_pem() -> str:
+    key, ca_key = new_private_key(), new_private_key()
+    ca = issue_ca_certificate("old", ca_key)
+    return certificate_pem(issue_server_certificate("old", ["localhost"], key, ca, ca_key, valid=timedelta(days=1),
+                                                    start=utc_now() - timedelta(days=10)))
+
+
+def test_a_ca_bundle_with_expired_roots_is_accepted(tmp_path):
+    """The system bundle holds roots that expired: one valid certificate in a CA file is enough."""
+    tls = write_pki(tmp_path)
+    (tmp_path / "ca.crt").write_text(expired_certificate_pem() + (tmp_path / "ca.crt").read_text())
+    assert load_spec_file(spec_with(tmp_path, "redis", tls)).services.redis.tls.ca_file == tmp_path / "ca.crt"
+
+
+def test_a_ca_file_whose_certificates_all_expired_is_one_line(tmp_path):
+    tls = write_pki(tmp_path)
+    (tmp_path / "ca.crt").write_text(expired_certificate_pem())
+    line = assert_rejected(tmp_path, spec_with(tmp_path, "redis", tls), fields=("services.redis.tls.ca_file",))
+    assert "every certificate in it has expired" in line
+
+
 def test_some_files_without_the_others_is_one_line(tmp_path):
     tls = write_pki(tmp_path)
     del tls["key_file"]
