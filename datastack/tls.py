@@ -156,9 +156,12 @@ class TlsMaterials:
 
         cert_text, key_text = _read_own(self.directory / "ca.crt"), _read_own(self.directory / "ca.key")
         if cert_text is not None and key_text is not None:
-            cert = x509.load_pem_x509_certificate(cert_text.encode())
-            key = load_pem_private_key(key_text.encode(), password=None)
-            if _pair(cert, key) and cert.not_valid_after_utc - utc_now() > RENEW_WITHIN:
+            try:
+                cert = x509.load_pem_x509_certificate(cert_text.encode())
+                key = load_pem_private_key(key_text.encode(), password=None)
+            except (ValueError, TypeError):  # damaged or replaced: ours to make again, like an expiring one
+                cert = key = None
+            if cert is not None and _pair(cert, key) and cert.not_valid_after_utc - utc_now() > RENEW_WITHIN:
                 return cert, key
         key = new_private_key()
         cert = issue_ca_certificate(self.environment, key)

@@ -66,6 +66,25 @@ def test_a_certificate_near_its_end_is_renewed(tmp_path):
     assert x509.load_pem_x509_certificate(renewed.cert_pem.encode()).not_valid_after_utc > short.not_valid_after_utc
 
 
+def test_a_damaged_ca_is_made_again_and_its_server_certificates_with_it(tmp_path):
+    first = TlsMaterials(tmp_path, "unit", issue=True).server(GENERATED, "redis", NAMES)
+    (tmp_path / "tls/ca.crt").write_text("-----BEGIN CERTIFICATE-----\ngarbage\n-----END CERTIFICATE-----\n")
+    again = TlsMaterials(tmp_path, "unit", issue=True).server(GENERATED, "redis", NAMES)
+    assert again.ca_pem != first.ca_pem and again.cert_pem != first.cert_pem
+    x509.load_pem_x509_certificate(again.cert_pem.encode()).verify_directly_issued_by(
+        x509.load_pem_x509_certificate(again.ca_pem.encode()))
+
+
+def test_a_certificate_from_another_ca_is_issued_again(tmp_path):
+    """Reused only while the environment's CA signed it (a restored or copied tls/ may hold another's)."""
+    first = TlsMaterials(tmp_path / "one", "unit", issue=True).server(GENERATED, "redis", NAMES)
+    other = TlsMaterials(tmp_path / "two", "unit", issue=True).server(GENERATED, "redis", NAMES)
+    (tmp_path / "two/tls/redis.crt").write_text(first.cert_pem)
+    (tmp_path / "two/tls/redis.key").write_text(first.key_pem)
+    again = TlsMaterials(tmp_path / "two", "unit", issue=True).server(GENERATED, "redis", NAMES)
+    assert again.cert_pem not in (first.cert_pem, other.cert_pem) and again.ca_pem == other.ca_pem
+
+
 def test_a_planted_link_is_not_read_and_not_followed(tmp_path):
     materials = TlsMaterials(tmp_path, "unit", issue=True)
     first = materials.server(GENERATED, "redis", NAMES)
