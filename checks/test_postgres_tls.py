@@ -22,6 +22,6 @@ def ask_for_tls(sock) -> None:
 def test_postgres_certificate_lasts(target):
     ep = target.endpoints.postgres
     if ep is None or not ep.tls_ca_file:
-        pytest.skip("postgres does not serve TLS in this environment")
+        pytest.skip("postgres: no CA file to verify it with (no tls: block, or an external server given by URI, whose TLS its URI holds): certificate not checked")
     assert_certificate_lasts("postgres", ep.host, ep.port, ep.tls_ca_file, target.spec.checks.tls_expiry_days,
                              target.up_fix, preamble=ask_for_tls, timeout_s=target.spec.checks.timeout_s)
