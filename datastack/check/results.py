@@ -58,8 +58,9 @@ class SuiteResult(BaseModel):
                 "checks": [c.model_dump() for c in self.checks], "latency": self.latency()}
 
 
-def classify(nodeid: str) -> tuple[str, str]:
-    """(service, category) from the module name: checks/test_<service>_<category>.py."""
+def classify(nodeid: str, instances: frozenset[str] = frozenset()) -> tuple[str, str]:
+    """(service, category) from the module name: checks/test_<service>_<category>.py; a check run for one of the
+    declared `instances` under that instance's name (a user named like one, `redis-bot`, stays its service's)."""
     from ..services import registered_services
 
     module = nodeid.split("::", 1)[0].rsplit("/", 1)[-1].removeprefix("test_").removesuffix(".py")
@@ -68,5 +69,5 @@ def classify(nodeid: str) -> tuple[str, str]:
     for service in registered_services():
         if module == service.name or module.startswith(service.name + "_"):
             rest = module[len(service.name):].lstrip("_")
-            return param if param.startswith(service.name + "-") else service.display_name, rest or "health"
+            return param if param in instances else service.display_name, rest or "health"
     return module, "other"

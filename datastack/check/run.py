@@ -20,7 +20,8 @@ from .results import CheckResult, SuiteResult, classify
 class ResultCollector:
     """pytest plugin: one CheckResult per test, from setup/call/teardown reports."""
 
-    def __init__(self):
+    def __init__(self, instances: frozenset[str] = frozenset()):
+        self.instances = instances  # the declared instances: a check run for one is reported under its name
         self.results: dict[str, CheckResult] = {}
         self.collect_errors: list[str] = []
 
@@ -31,7 +32,7 @@ class ResultCollector:
         report.datastack_message = _message(call.excinfo) if call.excinfo else ""
 
     def pytest_runtest_logreport(self, report):
-        service, category = classify(report.nodeid)
+        service, category = classify(report.nodeid, self.instances)
         latency = next((v for k, v in report.user_properties if k == "latency"), None)
         existing = self.results.get(report.nodeid)
         if report.when == "call" or (report.when == "setup" and not report.passed):
@@ -73,7 +74,7 @@ def run_suite(session: Session, *, read_only: bool = False, samples: int | None 
     if select:
         args += ["-k", select]
     args += extra_args or []
-    collector = ResultCollector()
+    collector = ResultCollector(frozenset(session.spec.services.instances()))
     started = time.monotonic()
     code = pytest.main(args, plugins=[collector])
     result = SuiteResult(environment=session.spec.name, read_only=read_only, duration_s=time.monotonic() - started,

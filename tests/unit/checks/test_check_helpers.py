@@ -87,3 +87,11 @@ def test_catalog_names_reach_sql_only_as_quoted_identifiers():
         import re
 
         assert ";" not in re.sub(r'"(?:[^"]|"")*"', "ID", text)  # every ';' is inside a quoted identifier
+
+
+def test_classify_credits_a_declared_instance_only():
+    """A check run per instance is reported under the instance; a user merely named like one is not an instance."""
+    nodeid = "checks/test_redis_users.py::test_user_acl_matches_spec[redis-queue:worker]"
+    assert classify(nodeid, frozenset({"redis-queue"})) == ("redis-queue", "users")
+    assert classify("checks/test_redis_users.py::test_user_acl_matches_spec[redis-bot]",
+                    frozenset({"redis-queue"})) == ("redis", "users")
