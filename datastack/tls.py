@@ -111,7 +111,7 @@ class TlsMaterials:
 
     def server(self, tls: "TlsSpec", server: str, names: list[str]) -> ServerTls:
         if not tls.generated:
-            return ServerTls(*(_read_given(p) for p in (tls.ca_file, tls.cert_file, tls.key_file)))
+            return ServerTls(_given_certificates(tls.ca_file), _given_certificates(tls.cert_file), _given_key(tls.key_file))
         if self.issue:
             return self._issued(server, names)
         found = [_read_own(self.directory / n) for n in ("ca.crt", f"{server}.crt", f"{server}.key")]
@@ -122,7 +122,7 @@ class TlsMaterials:
     def ca_pem(self, tls: "TlsClientSpec") -> str:
         """The CA a client of this server verifies with (what a container that connects to it receives)."""
         if tls.ca_file is not None:
-            return _read_given(tls.ca_file)
+            return _given_certificates(tls.ca_file)
         found = _read_own(self.directory / "ca.crt")
         if found is None:
             from .spec.secrets import MASK
@@ -171,10 +171,19 @@ class TlsMaterials:
         return cert, key
 
 
-def _read_given(path: Path) -> str:
-    from .spec.tls import spec_file_path
+def _given_certificates(path: Path) -> str:
+    """A given certificate file as the server reads it: each block cryptography parsed, written again — the text
+    around them (a bundle's `# Issuer:` comments, `Bag Attributes` from `openssl pkcs12`) stays behind."""
+    from .spec.tls import load_certificates
 
-    return spec_file_path(path).read_text()
+    return "".join(certificate_pem(certificate) for certificate in load_certificates(path))
+
+
+def _given_key(path: Path) -> str:
+    """A given key as the server reads it: the parsed key, written again (PKCS8, unencrypted)."""
+    from .spec.tls import load_private_key
+
+    return private_key_pem(load_private_key(path))
 
 
 def _read_own(path: Path) -> str | None:

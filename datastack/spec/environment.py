@@ -165,7 +165,7 @@ class EnvironmentSpec(Strict):
                 tls, external = getattr(item, "tls", None), getattr(item, "external", None)
                 if tls is None:
                     continue
-                problem = tls.problem(external)
+                problem = tls.problem(external, getattr(item, "bind", None))
                 if problem:
                     raise ValueError(f"services.{key}.tls: {problem}")
                 # A generated CA is a secret datastack invents: the same rule as generated passwords.

@@ -116,9 +116,10 @@ class TlsSpec(TlsClientSpec):
     def generated(self) -> bool:
         return self.ca_file is None and self.cert_file is None and self.key_file is None
 
-    def problem(self, external: object | None) -> str | None:
+    def problem(self, external: object | None, bind: str | None = None) -> str | None:
         """What is wrong with this block for its section ('problem; fix: ...'), or None. A server datastack runs
-        needs all three files or none; an external one (datastack runs nothing) needs the CA only, and a URI
+        needs all three files or none, and a given certificate must name the address its clients dial (`bind`: the
+        section's listen address); an external one (datastack runs nothing) needs the CA only, and a URI
         reference brings its own TLS settings."""
         given = [name for name in ("ca_file", "cert_file", "key_file") if getattr(self, name) is not None]
         if external is None:
@@ -126,6 +127,8 @@ class TlsSpec(TlsClientSpec):
                 missing = sorted({"ca_file", "cert_file", "key_file"} - set(given))
                 return (f"{', '.join(given)} given without {', '.join(missing)}; fix: give ca_file, cert_file "
                         "and key_file, or none of them to have datastack generate them")
+            if self.cert_file is not None:
+                return _names_problem(self.cert_file, bind)
             return None
         if getattr(external, "uri", None) is not None:
             return ("an external server given by URI takes its TLS settings from that URI; fix: remove tls: and say "
@@ -149,3 +152,63 @@ class TlsSpec(TlsClientSpec):
             raise ValueError(f"key_file {spec_file_path(self.key_file)} is not the key of cert_file "
                              f"{spec_file_path(self.cert_file)}; fix: give the private key the certificate was issued for")
         return self
+
+    @model_validator(mode="after")
+    def _certificate_signed_by_ca(self):
+        # Clients verify the server with ca_file (and the chain the server sends): the leaf must chain to it.
+        if self.cert_file is None or self.ca_file is None:
+            return self
+        chain, authorities = load_certificates(self.cert_file), load_certificates(self.ca_file)
+        if not _chains_to(chain[0], chain[1:], authorities):
+            raise ValueError(f"cert_file {spec_file_path(self.cert_file)} is not signed by a certificate of ca_file "
+                             f"{spec_file_path(self.ca_file)}, which clients verify it with; fix: give the CA that "
+                             "issued the certificate as ca_file, or a certificate issued by that CA")
+        return self
+
+
+def _issued_by(certificate, issuer) -> bool:
+    from cryptography.exceptions import InvalidSignature
+
+    try:
+        certificate.verify_directly_issued_by(issuer)
+    except (ValueError, TypeError, InvalidSignature):
+        return False
+    return True
+
+
+def _chains_to(certificate, intermediates: list, authorities: list) -> bool:
+    """Whether `certificate` is issued by one of `authorities`, directly or through the intermediates that
+    cert_file carries after it (a server sends its chain)."""
+    if any(_issued_by(certificate, ca) for ca in authorities):
+        return True
+    for index, intermediate in enumerate(intermediates):
+        if _issued_by(certificate, intermediate):
+            return _chains_to(intermediate, intermediates[:index] + intermediates[index + 1:], authorities)
+    return False
+
+
+def _names_problem(cert_file: Path, bind: str | None) -> str | None:
+    """A server datastack runs is dialled at 127.0.0.1 (readiness probes, endpoints, `uri`, `check`), with hostname
+    verification: its certificate must name that IP address — or the specific address the section binds."""
+    import ipaddress
+
+    from cryptography import x509
+
+    wanted = [ipaddress.ip_address("127.0.0.1")]
+    if bind is not None and bind not in ("0.0.0.0", "::") and not ipaddress.ip_address(bind).is_loopback:
+        wanted.append(ipaddress.ip_address(bind))
+    leaf = load_certificates(cert_file)[0]
+    try:
+        alt = leaf.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+    except x509.ExtensionNotFound:
+        alt = None
+    ips = set(alt.get_values_for_type(x509.IPAddress)) if alt is not None else set()
+    if ips & set(wanted):
+        return None
+    named = ([str(v) for v in alt.get_values_for_type(x509.IPAddress)] + alt.get_values_for_type(x509.DNSName)
+             if alt is not None else [])
+    shown = ", ".join(named[:4]) + (", ..." if len(named) > 4 else "") if named else "no subjectAltName"
+    dialled = " or ".join(str(w) for w in wanted)
+    return (f"cert_file {spec_file_path(cert_file)} names {shown}, not {dialled}, the address datastack's clients "
+            f"dial with hostname verification; fix: issue it with a subjectAltName for 127.0.0.1 (IP:127.0.0.1"
+            f"{', or IP:' + str(wanted[1]) if len(wanted) > 1 else ''})")

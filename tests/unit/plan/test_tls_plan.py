@@ -124,3 +124,64 @@ def test_container_healthchecks_speak_tls_when_the_ca_is_delivered():
     assert "--tls --cacert /etc/datastack/tls-ca.crt" in " ".join(healthcheck("redis", "redis-server"))
     assert "tlsCAFile=ca" in " ".join(healthcheck("mongodb", "secantus"))
     assert "--tls --tlsCAFile /etc/datastack/tls-ca.crt" in " ".join(healthcheck("mongodb", "mongod"))
+
+
+# ---- given files with text around their PEM blocks -------------------------------------------------------------
+
+
+def given_pki_with_text_around(directory: Path) -> TlsSpec:
+    """What users hand over: a CA bundle with `# Issuer:` comment lines (certifi's cacert.pem), a certificate and a
+    key with the `Bag Attributes` text `openssl pkcs12` writes before each block, the key in the traditional format."""
+    from cryptography.hazmat.primitives import serialization
+
+    from datastack.tls import certificate_pem, issue_ca_certificate, issue_server_certificate, new_private_key
+
+    ca_key, other_key, key = new_private_key(), new_private_key(), new_private_key()
+    ca, other = issue_ca_certificate("unit", ca_key), issue_ca_certificate("other", other_key)
+    cert = issue_server_certificate("server", ["127.0.0.1", "localhost"], key, ca, ca_key)
+    (directory / "bundle.pem").write_text(
+        "##\n## Bundle of CA Root Certificates\n##\n\n# Issuer: CN=datastack other CA O=datastack\n# Label: \"other\"\n"
+        + certificate_pem(other) + "\n# Issuer: CN=datastack unit CA O=datastack\n# Serial: 1\n" + certificate_pem(ca))
+    (directory / "server.crt").write_text(
+        "Bag Attributes\n    localKeyId: 01 02 03\n    friendlyName: server\nsubject=CN = server\nissuer=CN = unit CA\n"
+        + certificate_pem(cert))
+    traditional = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.TraditionalOpenSSL,
+                                    serialization.NoEncryption()).decode()
+    (directory / "server.key").write_text("Bag Attributes\n    localKeyId: 01 02 03\nKey Attributes: <No Attributes>\n"
+                                          + traditional)
+    return TlsSpec(ca_file=directory / "bundle.pem", cert_file=directory / "server.crt", key_file=directory / "server.key")
+
+
+def given_plan(tmp_path: Path, tls: TlsSpec, *, mongod: bool = False):
+    spec, _ = load_environment("local", None)
+    services = spec.services.model_copy(update={
+        key: getattr(spec.services, key).model_copy(update={"tls": tls}) for key in ("mongodb", "postgres", "redis")})
+    spec = spec.model_copy(update={"services": services, "state_dir": tmp_path / "state"})
+    toolchain = Toolchain(python="python3", programs={"mongod": "/usr/bin/mongod"} if mongod else {})
+    return build_plan(spec, toolchain, fake_secrets(spec), tmp_path, tls=TlsMaterials(tmp_path / "state", spec.name, issue=True))
+
+
+@pytest.mark.parametrize("mongod", [False, True])
+def test_given_files_with_text_around_their_blocks_are_served_as_the_parsed_blocks_only(tmp_path, mongod):
+    import re
+
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+    tls = given_pki_with_text_around(tmp_path)
+    plan = given_plan(tmp_path, tls, mongod=mongod)
+    block = re.compile(r"-----BEGIN ([A-Z ]+)-----\n(?:[A-Za-z0-9+/=]{1,64}\n)+-----END \1-----\n")
+    served = [f for role in ("mongodb", "postgres", "redis") for svc in plan.by_role(role) for f in svc.files
+              if Path(f.path).name.startswith("tls-")]
+    assert {Path(f.path).name for f in served} >= {"tls-ca.crt", "tls-server.crt", "tls-server.key"}
+    for file in served:
+        assert re.fullmatch(f"(?:{block.pattern})+", file.content), f"{file.path} holds more than PEM blocks"
+        assert "Bag Attributes" not in file.content and "# Issuer" not in file.content
+    ca = next(f for f in served if f.path.endswith("/tls-ca.crt")).content
+    assert len(x509.load_pem_x509_certificates(ca.encode())) == 2, "every certificate of the bundle is kept"
+    key_files = [f for f in served if f.path.endswith(("/tls-server.key", "/tls-server.pem"))]
+    for file in key_files:
+        assert file.secret and "-----BEGIN PRIVATE KEY-----" in file.content  # PKCS8, whatever form was given
+        key = load_pem_private_key(file.content.encode(), password=None)
+        cert = x509.load_pem_x509_certificate((tmp_path / "server.crt").read_bytes())
+        der = dict(encoding=Encoding.DER, format=PublicFormat.SubjectPublicKeyInfo)
+        assert key.public_key().public_bytes(**der) == cert.public_key().public_bytes(**der)

@@ -20,19 +20,21 @@ from tests.unit.spec.hostile import assert_rejected
 STORES = ("mongodb", "postgres", "redis")
 
 
-def write_pki(directory: Path, *, valid: timedelta = timedelta(days=90), start=None) -> dict[str, str]:
-    """A CA and a server certificate with its key, as files; returns the tls: block naming them (relative)."""
+def write_pki(directory: Path, *, valid: timedelta = timedelta(days=90), start=None,
+              names: tuple[str, ...] = ("127.0.0.1", "localhost")) -> dict[str, str]:
+    """A CA and a server certificate (naming `names`) with its key, as files; returns the tls: block naming them
+    (relative)."""
     ca_key, key = new_private_key(), new_private_key()
     ca = issue_ca_certificate("unit", ca_key)
-    cert = issue_server_certificate("server", ["127.0.0.1", "localhost"], key, ca, ca_key, valid=valid, start=start)
+    cert = issue_server_certificate("server", list(names), key, ca, ca_key, valid=valid, start=start)
     (directory / "ca.crt").write_text(certificate_pem(ca))
     (directory / "server.crt").write_text(certificate_pem(cert))
     (directory / "server.key").write_text(private_key_pem(key))
     return {"ca_file": "ca.crt", "cert_file": "server.crt", "key_file": "server.key"}
 
 
-def spec_with(tmp_path: Path, store: str, tls: dict, *, tier: str = "development") -> Path:
-    section: dict = {"port": 32201, "tls": tls}
+def spec_with(tmp_path: Path, store: str, tls: dict, *, tier: str = "development", bind: str | None = None) -> Path:
+    section: dict = {"port": 32201, "tls": tls, **({"bind": bind} if bind else {})}
     if tier != "development":
         # Outside development every password is a reference; only the tls: block is under test.
         key = {"mongodb": "admin", "postgres": "superuser", "redis": "admin"}[store]
@@ -124,6 +126,63 @@ def test_a_ca_file_whose_certificates_all_expired_is_one_line(tmp_path):
     (tmp_path / "ca.crt").write_text(expired_certificate_pem())
     line = assert_rejected(tmp_path, spec_with(tmp_path, "redis", tls), fields=("services.redis.tls.ca_file",))
     assert "every certificate in it has expired" in line
+
+
+@pytest.mark.parametrize("store", STORES)
+def test_a_certificate_not_naming_the_address_clients_dial_is_one_line(tmp_path, store):
+    """Probes and endpoints dial 127.0.0.1 with hostname verification: a certificate for db1.prod.example.com only
+    would load, start the server, and fail its readiness probe."""
+    tls = write_pki(tmp_path, names=("db1.prod.example.com",))
+    line = assert_rejected(tmp_path, spec_with(tmp_path, store, tls), fields=(f"services.{store}.tls", "cert_file"))
+    assert "names db1.prod.example.com, not 127.0.0.1" in line and "subjectAltName for 127.0.0.1" in line
+
+
+def test_a_certificate_naming_localhost_only_is_one_line(tmp_path):
+    """Clients dial the IP address 127.0.0.1; a DNS name localhost does not match it in hostname verification."""
+    tls = write_pki(tmp_path, names=("localhost",))
+    line = assert_rejected(tmp_path, spec_with(tmp_path, "redis", tls), fields=("services.redis.tls", "cert_file"))
+    assert "not 127.0.0.1" in line
+
+
+def test_a_certificate_naming_the_specific_address_the_section_binds_passes(tmp_path):
+    spec = load_spec_file(spec_with(tmp_path, "postgres", write_pki(tmp_path, names=("10.1.2.3",)), bind="10.1.2.3"))
+    assert spec.services.postgres.tls.cert_file == tmp_path / "server.crt"
+    line = assert_rejected(tmp_path, spec_with(tmp_path, "postgres", write_pki(tmp_path, names=("10.1.2.4",)),
+                                               bind="10.1.2.3"), fields=("services.postgres.tls", "cert_file"))
+    assert "not 127.0.0.1 or 10.1.2.3" in line and "IP:10.1.2.3" in line
+
+
+def test_a_certificate_from_another_ca_is_one_line(tmp_path):
+    tls = write_pki(tmp_path)
+    (tmp_path / "ca.crt").write_text(certificate_pem(issue_ca_certificate("other", new_private_key())))
+    line = assert_rejected(tmp_path, spec_with(tmp_path, "postgres", tls), fields=("services.postgres.tls", "cert_file", "ca_file"))
+    assert "is not signed by a certificate of ca_file" in line
+
+
+def test_a_certificate_signed_by_one_ca_of_a_bundle_or_through_its_intermediate_passes(tmp_path):
+    tls = write_pki(tmp_path)
+    other = certificate_pem(issue_ca_certificate("other", new_private_key()))
+    (tmp_path / "ca.crt").write_text(other + (tmp_path / "ca.crt").read_text())
+    assert load_spec_file(spec_with(tmp_path, "redis", tls)).services.redis.tls.ca_file == tmp_path / "ca.crt"
+    # root -> intermediate -> server: cert_file carries the intermediate after the leaf, ca_file the root only.
+    root_key, middle_key, key = new_private_key(), new_private_key(), new_private_key()
+    root = issue_ca_certificate("root", root_key)
+    middle = issue_server_certificate("intermediate", [], middle_key, root, root_key)
+    leaf = issue_server_certificate("server", ["127.0.0.1"], key, middle, middle_key)
+    (tmp_path / "ca.crt").write_text(certificate_pem(root))
+    (tmp_path / "server.crt").write_text(certificate_pem(leaf) + certificate_pem(middle))
+    (tmp_path / "server.key").write_text(private_key_pem(key))
+    load_spec_file(spec_with(tmp_path, "redis", tls))
+
+
+def test_an_external_ca_file_needs_no_server_certificate_checks(tmp_path):
+    """An external store's block is the CA only: nothing to match names or signatures against."""
+    tls = write_pki(tmp_path)
+    section = {"external": {"host": "db1.prod.example.com", "port": 6379}, "tls": {"ca_file": tls["ca_file"]},
+               "admin": {"name": "admin", "password": "${env:REDIS_ADMIN_PASSWORD}"}}
+    path = tmp_path / "env.yaml"
+    path.write_text(yaml.safe_dump({"name": "tls-unit", "tier": "development", "services": {"redis": section}}))
+    assert load_spec_file(path).services.redis.tls.ca_file == tmp_path / "ca.crt"
 
 
 def test_some_files_without_the_others_is_one_line(tmp_path):
