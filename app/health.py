@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 import time
 from collections.abc import Callable
@@ -41,6 +42,19 @@ PROBES: dict[str, tuple[str, Callable[[str], None]]] = {
     "postgres": ("POSTGRES_URI", probe_postgres),
     "redis": ("REDIS_URI", probe_redis),
 }
+# An instance of a store arrives as <STORE>_<SUFFIX>_URI (redis-queue: REDIS_QUEUE_URI) and is probed like its store.
+INSTANCE_URI = re.compile(r"^(MONGODB|POSTGRES|REDIS)_([A-Z0-9]+(?:_[A-Z0-9]+)*)_URI(?:_FILE)?$")
+
+
+def dependencies(environ: dict[str, str]) -> dict[str, tuple[str, Callable[[str], None]]]:
+    """Every store the app was given a URI for, by name: the three stores, then each instance."""
+    found = dict(PROBES)
+    for variable in sorted(environ):
+        match = INSTANCE_URI.match(variable)
+        if match:
+            store, suffix = match.group(1).lower(), match.group(2)
+            found[f"{store}-{suffix.lower().replace('_', '-')}"] = (f"{match.group(1)}_{suffix}_URI", PROBES[store][1])
+    return found
 
 
 def setting(environ: dict[str, str], variable: str) -> str | None:
@@ -55,7 +69,7 @@ def setting(environ: dict[str, str], variable: str) -> str | None:
 def check_dependencies(environ: dict[str, str] | None = None) -> dict[str, dict]:
     environ = dict(os.environ) if environ is None else environ
     report: dict[str, dict] = {}
-    for name, (variable, probe) in PROBES.items():
+    for name, (variable, probe) in dependencies(environ).items():
         uri = setting(environ, variable)
         if not uri:
             continue

@@ -31,6 +31,7 @@ def test_app_health_reports_dependencies_up(target, app):
     down = [f"{name} ({d.get('error', 'down')})" for name, d in deps.items() if not d.get("up")]
     assert not down, f"app {app.name}: /health reports dependencies down: {'; '.join(down)} — fix: start them ('{target.up_fix}')"
     expected = {store for store in ("mongodb", "postgres", "redis") if getattr(app.uses, store) is not None}
+    expected |= set(app.uses.instances or {})  # an instance it uses is a dependency of its own
     missing = sorted(expected - set(deps))
     assert not missing, f"app {app.name}: /health does not report {', '.join(missing)}, which it uses — fix: '{target.up_fix}'"
     assert status == 200, f"app {app.name}: {url} answered {status}, expected 200 — fix: read 'datastack logs app-{app.name}'"

@@ -28,3 +28,16 @@ def test_a_setting_is_read_from_the_file_its_FILE_variable_names(tmp_path):
         "mongodb://u:p@mongodb-0:27017/bot_core"
     assert setting({"MONGODB_URI": "direct"}, "MONGODB_URI") == "direct"
     assert setting({}, "MONGODB_URI") is None
+
+
+def test_an_instance_uri_is_probed_like_its_store_under_the_instance_name(monkeypatch, tmp_path):
+    """uses.instances gives the app REDIS_QUEUE_URI (or its _FILE): /health reports redis-queue, probed as Redis."""
+    probed = []
+    monkeypatch.setitem(health.PROBES, "redis", ("REDIS_URI", lambda uri: probed.append(("redis", uri))))
+    monkeypatch.setitem(health.PROBES, "postgres", ("POSTGRES_URI", lambda uri: probed.append(("postgres", uri))))
+    uri_file = tmp_path / "uri"
+    uri_file.write_text("postgresql://u:p@h/reports\n")
+    report = health.check_dependencies({"REDIS_QUEUE_URI": "rediss://u:p@h:1/0",
+                                        "POSTGRES_REPORTS_URI_FILE": str(uri_file), "MONGODB_DATABASE": "x"})
+    assert set(report) == {"redis-queue", "postgres-reports"} and all(r["up"] for r in report.values())
+    assert sorted(probed) == [("postgres", "postgresql://u:p@h/reports"), ("redis", "rediss://u:p@h:1/0")]
