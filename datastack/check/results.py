@@ -60,7 +60,7 @@ class SuiteResult(BaseModel):
 
 def classify(nodeid: str, instances: frozenset[str] = frozenset()) -> tuple[str, str]:
     """(service, category) from the module name: checks/test_<service>_<category>.py; a check run for one of the
-    declared `instances` under that instance's name (a user named like one, `redis-bot`, stays its service's)."""
+    declared `instances` under that instance's name (a user merely named like one stays its service's)."""
     from ..services import registered_services
 
     module = nodeid.split("::", 1)[0].rsplit("/", 1)[-1].removeprefix("test_").removesuffix(".py")
