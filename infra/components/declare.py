@@ -52,3 +52,14 @@ class Declaring:
 
     def of_role(self, role: str) -> "list[ContainerDefinition]":
         return [d for d in self.definitions.values() if d.role == role]
+
+
+def declare_server(ctx: Declaring, name: str, service: str, component, args, external_endpoint) -> None:
+    """A store server planned as `name` (the service or one of its instances): its `component` built from the plan's
+    definition, or, for an external one, only its endpoint (nothing to create)."""
+    section = ctx.cfg.spec.services.sections()[name]
+    if section.external is not None:
+        ctx.add_endpoint(name, service, external_endpoint(section).model_dump())
+    elif name in ctx.definitions:
+        ctx.made[name] = component(f"{ctx.env}-{name}", args(server=ctx.definitions[name], network=ctx.network))
+        ctx.add_endpoint(name, service, ctx.made[name].endpoint)

@@ -32,9 +32,6 @@ def declare(ctx, name: str = "postgres") -> None:
     """The server planned as `name`: postgres, or one of its instances (postgres-<suffix>); an external one only has an endpoint."""
     from roles.postgres.addresses import external_endpoint
 
-    section = ctx.cfg.spec.services.sections()[name]
-    if section.external is not None:
-        ctx.add_endpoint(name, "postgres", external_endpoint(section).model_dump())  # nothing to create
-    elif name in ctx.definitions:
-        ctx.made[name] = Postgres(f"{ctx.env}-{name}", PostgresArgs(server=ctx.definitions[name], network=ctx.network))
-        ctx.add_endpoint(name, "postgres", ctx.made[name].endpoint)
+    from .declare import declare_server
+
+    declare_server(ctx, name, "postgres", Postgres, PostgresArgs, external_endpoint)

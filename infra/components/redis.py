@@ -31,9 +31,6 @@ def declare(ctx, name: str = "redis") -> None:
     """The server planned as `name`: redis, or one of its instances (redis-<suffix>); an external one only has an endpoint."""
     from roles.redis.addresses import external_endpoint
 
-    section = ctx.cfg.spec.services.sections()[name]
-    if section.external is not None:
-        ctx.add_endpoint(name, "redis", external_endpoint(section).model_dump())  # nothing to create
-    elif name in ctx.definitions:
-        ctx.made[name] = Redis(f"{ctx.env}-{name}", RedisArgs(server=ctx.definitions[name], network=ctx.network))
-        ctx.add_endpoint(name, "redis", ctx.made[name].endpoint)
+    from .declare import declare_server
+
+    declare_server(ctx, name, "redis", Redis, RedisArgs, external_endpoint)
