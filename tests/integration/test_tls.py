@@ -141,7 +141,6 @@ def test_uri_output_works_unchanged_with_each_driver(env):
 def test_a_client_that_verifies_without_the_ca_is_refused(env):
     import psycopg
     import pymongo
-    import redis
     from pymongo.errors import ServerSelectionTimeoutError
 
     mongo_uri, pg_uri, redis_uri = (env.uri(s) for s in STORES)
@@ -151,9 +150,16 @@ def test_a_client_that_verifies_without_the_ca_is_refused(env):
             client.admin.command("ping")
     with pytest.raises(psycopg.OperationalError, match="(?i)certificate verify failed"):
         psycopg.connect(pg_uri.replace(f"sslrootcert={env.ca_file}", "sslrootcert=system")).close()
-    client = redis.Redis.from_url(redis_uri.split("?")[0], socket_connect_timeout=3)
+    assert_redis_refuses(redis_uri.split("?")[0], match="(?i)certificate verify failed")
+
+
+def assert_redis_refuses(uri: str, match: str | None = None) -> None:
+    """redis-py, given `uri` as it is, cannot talk to the server (`match`: the reason it names)."""
+    import redis
+
+    client = redis.Redis.from_url(uri, socket_connect_timeout=3, socket_timeout=3)
     try:
-        with pytest.raises(redis.ConnectionError, match="(?i)certificate verify failed"):
+        with pytest.raises(redis.ConnectionError, match=match):
             client.ping()
     finally:
         client.close()
@@ -163,7 +169,6 @@ def assert_plaintext_refused(mongo_uri: str, pg_uri: str, redis_uri: str) -> Non
     """The same URIs without TLS: every server refuses them."""
     import psycopg
     import pymongo
-    import redis
     from pymongo.errors import ServerSelectionTimeoutError
 
     plain_mongo = mongo_uri.split("?")[0] + "?directConnection=true"
@@ -172,13 +177,7 @@ def assert_plaintext_refused(mongo_uri: str, pg_uri: str, redis_uri: str) -> Non
             client.admin.command("ping")
     with pytest.raises(psycopg.OperationalError, match="no encryption"):  # pg_hba: hostssl lines only
         psycopg.connect(pg_uri.split("&sslmode")[0] + "&sslmode=disable").close()
-    client = redis.Redis.from_url(redis_uri.replace("rediss://", "redis://").split("?")[0], socket_connect_timeout=3,
-                                  socket_timeout=3)
-    try:
-        with pytest.raises(redis.ConnectionError):
-            client.ping()
-    finally:
-        client.close()
+    assert_redis_refuses(redis_uri.replace("rediss://", "redis://").split("?")[0])
 
 
 def test_a_plaintext_client_is_refused(env):
@@ -207,13 +206,8 @@ def test_the_second_redis_instance_serves_tls_only_with_its_own_config(env):
         assert "worker" not in first.acl_users(), "the instance's user lives in its own server only"
     finally:
         first.close()
-    for uri in (admin_uri.split("?")[0], admin_uri.replace("rediss://", "redis://").split("?")[0]):
-        client = redis.Redis.from_url(uri, socket_connect_timeout=3, socket_timeout=3)
-        try:
-            with pytest.raises(redis.ConnectionError):
-                client.ping()
-        finally:
-            client.close()
+    assert_redis_refuses(admin_uri.split("?")[0], match="(?i)certificate verify failed")  # without the CA
+    assert_redis_refuses(admin_uri.replace("rediss://", "redis://").split("?")[0])  # in plaintext
 
 
 def test_a_certificate_close_to_its_end_fails_check_naming_server_and_days(env):
