@@ -75,3 +75,22 @@ def test_an_open_venv_linking_into_a_closed_directory_is_unreachable(tree):
     python.symlink_to(target)
     closed.chmod(0o700)
     assert world_reachable(python) == closed
+
+
+def test_a_service_user_that_does_not_exist_yet_means_nothing_of_ours_runs(tmp_path):
+    """A fresh machine: `up` checks ports (is our own server holding them?) before it creates the service users.
+    A record left in the state dir must not turn that into a KeyError from getpwnam."""
+    import os
+
+    from datastack.engines.local.engine import LocalEngine
+    from datastack.engines.local.process import Record
+
+    if os.geteuid() != 0:
+        pytest.skip("the engine looks service users up only when it runs as root")
+    svc = ServicePlan(name="redis", role="redis", implementation="redis-server", command=["/bin/sh"],
+                      run_as="datastack-no-such-user", readiness=Probe(kind="redis", host="127.0.0.1", port=6379))
+    plan = Plan(environment="local", target="local", state_dir=str(tmp_path), services=[svc])
+    engine = LocalEngine(spec=None, plan=plan, secrets={})
+    record = Record(pid=os.getpid(), config_hash="x", command=["/bin/sh"], started_at=0.0)
+    assert engine.alive(svc, record) is False
+    assert engine.alive(svc, None) is False

@@ -67,7 +67,12 @@ class LocalEngine(Engine):
 
     def alive(self, svc: ServicePlan, record: Record | None) -> bool:
         """Our process for this service: pid, start time, user and program all match (checked before any signal)."""
-        uid = self.service_ids(svc)[0]
+        if record is None:
+            return False
+        try:
+            uid = self.service_ids(svc)[0]
+        except KeyError:  # the service user does not exist yet (a fresh machine): nothing of ours runs as them
+            return False
         return is_alive(record, svc, uid if uid is not None else os.geteuid())
 
     # ---- up ----------------------------------------------------------------------------------
