@@ -6,7 +6,6 @@ close to its end fails `check`, naming the server and the days left."""
 from __future__ import annotations
 
 import json
-import random
 import shutil
 import subprocess
 import sys
@@ -18,7 +17,7 @@ import yaml
 
 from datastack.tls import (certificate_pem, issue_ca_certificate, issue_server_certificate, new_private_key,
                            private_key_pem)
-from tests.support.environments import port_free, reachable_tmpdir, throwaway_spec
+from tests.support.environments import free_port_block, reachable_tmpdir, throwaway_spec
 
 pytestmark = pytest.mark.integration
 
@@ -28,19 +27,15 @@ SERVERS = (*STORES, QUEUE)
 PORT_RANGE = (32000, 32999)  # this suite's own range: parallel suites on the machine use others
 
 
-def free_port() -> int:
-    for _ in range(500):
-        port = random.randint(*PORT_RANGE)
-        if port_free(port):
-            return port
-    raise RuntimeError(f"no free port in {PORT_RANGE}")
+def free_port(size: int = 1) -> int:
+    return free_port_block(size, within=PORT_RANGE)
 
 
 def with_tls(data: dict) -> None:
     services = data["services"]
     services.pop("mongo_express", None)  # needs node to build; it reaches MongoDB like any client
     for store in STORES:
-        services[store]["port"] = free_port()
+        services[store]["port"] = free_port(services[store].get("members", 1))  # MongoDB members: consecutive ports
         services[store]["tls"] = {}
     services[QUEUE] = {"instance_of": "redis", "port": free_port(), "tls": {}, "maxmemory_policy": "noeviction",
                        "users": [{"name": "worker", "keys": ["jobs:*"]}]}

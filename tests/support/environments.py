@@ -33,13 +33,22 @@ def port_free(port: int) -> bool:
             return False
 
 
-def free_port_block(size: int) -> int:
-    """A run of `size` consecutive free ports (MongoDB members sit on consecutive ports)."""
-    for _ in range(200):
-        base = random.randint(20000, 60000 - size)
-        if all(port_free(base + i) for i in range(size)):
+_handed_out: set[int] = set()  # ports given to an earlier caller in this process, maybe not bound yet
+
+
+def free_port_block(size: int, within: tuple[int, int] = (20000, 60000)) -> int:
+    """A run of `size` consecutive free ports (MongoDB members sit on consecutive ports).
+
+    Ports handed out before in this process are never handed out again: a spec is written before its servers bind,
+    so a port that is still free may already be promised to another service of the same spec."""
+    low, high = within
+    for _ in range(500):
+        base = random.randint(low, high - size)
+        block = range(base, base + size)
+        if not _handed_out.intersection(block) and all(port_free(port) for port in block):
+            _handed_out.update(block)
             return base
-    raise RuntimeError("no block of free ports found")
+    raise RuntimeError(f"no block of {size} free ports in {low}-{high}")
 
 
 def reachable_tmpdir(prefix: str) -> Path:
