@@ -9,9 +9,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from pydantic import BaseModel, Field
+
+if TYPE_CHECKING:
+    from .spec import EnvironmentSpec
 
 # The store speaks TLS only: every client datastack makes verifies it against this CA file (None: plaintext).
 TlsCaFile = Annotated[str | None, Field(description="CA file clients verify the store's certificate with")]
@@ -26,10 +29,10 @@ class StoreEndpoint(BaseModel):
     uri_secret_id: str | None = Field(default=None, description="secret id of the server's URI, when given by reference")
     tls_ca_file: TlsCaFile = None
 
-    def unreachable_fix(self, environment: str) -> str:
+    def unreachable_fix(self, spec: "EnvironmentSpec") -> str:
         if self.external:  # `up` cannot start what datastack does not provision
             return "it is external: is it running, and reachable from this machine at the declared address?"
-        return f"start it with 'datastack up --env {environment}' and check 'datastack status'"
+        return f"start it with 'datastack up {spec.selector}' and check 'datastack status {spec.selector}'"
 
 
 class MongoEndpoint(StoreEndpoint):
@@ -84,7 +87,7 @@ class Endpoints(BaseModel):
 
         own = self.instances.get(name)
         if own is None:
-            raise UserError(f"no address recorded for {name}", fix=f"run 'datastack up --env {self.environment}'")
+            raise UserError(f"no address recorded for {name}", fix="run 'datastack up' for this environment")
         update = {field: value for field, value in own if field not in ("environment", "engine", "instances") and value}
         return self.model_copy(update=update)
 

@@ -20,7 +20,7 @@ def declared_structure(target: Target, database: str, ledger: str) -> dict:
         return cached
     if target.read_only:
         pytest.skip(f"read-only mode: {database}'s declared structure is not cached for these Alembic scripts "
-                    f"and building it needs a scratch database — run 'datastack check --env {target.name}' once "
+                    f"and building it needs a scratch database — run 'datastack check {target.spec.selector}' once "
                     "with administrator credentials")
     try:
         return reference_structure(target.spec, target.endpoints, target.secrets(), target.session.state_dir,

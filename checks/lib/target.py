@@ -52,11 +52,11 @@ class Target:
     @property
     def fix(self) -> str:
         """The command that brings live state back to the spec."""
-        return f"datastack migrate --env {self.name}" + (f" --store {self.instance}" if self.instance else "")
+        return f"datastack migrate {self.spec.selector}" + (f" --store {self.instance}" if self.instance else "")
 
     @property
     def up_fix(self) -> str:
-        return f"datastack up --env {self.name}"
+        return f"datastack up {self.spec.selector}"
 
     @cached_property
     def endpoints(self) -> Endpoints:

@@ -131,7 +131,7 @@ def register(app: typer.Typer) -> None:
         for svc in chosen:
             path = Path(svc.log_file) if svc.log_file else None
             if path is None or not path.exists():
-                raise UserError(f"{svc.name} has no log yet at {path}", fix=f"run 'datastack up --env {session.spec.name}'")
+                raise UserError(f"{svc.name} has no log yet at {path}", fix=f"run 'datastack up {session.spec.selector}'")
             if len(chosen) > 1:
                 console.print(f"[bold]== {svc.name} ==[/]")
             console.print(tail(path, lines), markup=False, highlight=False)

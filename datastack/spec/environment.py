@@ -137,6 +137,19 @@ class EnvironmentSpec(Strict):
         """The spec file this was loaded from (None for a spec built in memory)."""
         return self._source_file
 
+    @property
+    def selector(self) -> str:
+        """How a command line names this environment in a fix line: `--env NAME` for the project's own
+        environments/NAME.yaml (or a spec built in memory), `--spec PATH` for any other file."""
+        import shlex
+
+        from ..paths import environment_file
+
+        source = self._source_file
+        if source is None or Path(source).resolve() == environment_file(self.name).resolve():
+            return f"--env {self.name}"
+        return f"--spec {shlex.quote(str(source))}"
+
     @model_validator(mode="after")
     def _ports_unique(self):
         seen: dict[int, str] = {}

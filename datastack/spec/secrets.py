@@ -60,7 +60,7 @@ class SecretStore:
                         raise UserError(
                             f"secret {secret_id} has not been generated yet",
                             where=self.spec_file,
-                            fix=f"run 'datastack up --env {self.spec.name}' first",
+                            fix=f"run 'datastack up {self.spec.selector}' first",
                         )
                     generated[secret_id] = token_source.token_hex(24)  # hex: valid in URIs, user files and key files alike
                     dirty = True

@@ -206,5 +206,5 @@ class DockerEngine(Engine):
 def require_running(engine: DockerEngine, service: str):
     existing = find_container(engine.client, containers.container_name(engine.spec.name, service))
     if existing is None or existing.status != "running":
-        raise RuntimeFailure(f"{service} is not running", fix=f"datastack up --env {engine.spec.name} --engine docker")
+        raise RuntimeFailure(f"{service} is not running", fix=f"datastack up {engine.spec.selector} --engine docker")
     return existing

@@ -105,7 +105,7 @@ class LocalEngine(Engine):
         if running and record.config_hash == svc.config_hash() and not changed_files:
             if not tcp_open("127.0.0.1", svc.ports[0]):
                 raise RuntimeFailure(f"{svc.name} (pid {record.pid}) is running but not listening on {svc.ports[0]}",
-                                     fix=f"datastack down --env {self.spec.name}, then up again")
+                                     fix=f"datastack down {self.spec.selector}, then up again")
             return "unchanged"
         verb = "restarted" if running else "started"
         if running:

@@ -70,7 +70,7 @@ def connect(spec: EnvironmentSpec, endpoints: Endpoints, secrets: dict[str, str]
 
     skip_exit_join_when_all_closed()
     if endpoints.mongodb is None:
-        raise UserError("the endpoints name no MongoDB", fix=f"run 'datastack up --env {spec.name}' first")
+        raise UserError("the endpoints name no MongoDB", fix=f"run 'datastack up {spec.selector}' first")
     mongo = spec.services.mongodb
     login = mongo_login(spec, secrets)
     hosts = endpoints.mongodb.where()
@@ -97,7 +97,7 @@ def connect(spec: EnvironmentSpec, endpoints: Endpoints, secrets: dict[str, str]
         answer = (f"did not answer within {timeout_s:.0f} s" if isinstance(exc, ConnectionFailure)
                   else "could not be found (its mongodb+srv:// name did not resolve)")
         raise RuntimeFailure(f"MongoDB at {hosts} {answer}",
-                             fix=endpoints.mongodb.unreachable_fix(spec.name)) from None
+                             fix=endpoints.mongodb.unreachable_fix(spec)) from None
     try:
         if rotated:
             _rotate_admin(client, spec, login, options or MigrateOptions(), replica_set=bool(endpoints.mongodb.replica_set))

@@ -85,7 +85,7 @@ def _migrate(spec: EnvironmentSpec, endpoints: Endpoints, secrets: dict[str, str
                 else:
                     engine = engine_for(spec, endpoints, secrets, database=db_name, user=db.owner.name if db.owner else None)
                     try:
-                        with open_sqlalchemy(engine, endpoints, db_name) as alembic_conn:
+                        with open_sqlalchemy(engine, spec, endpoints, db_name) as alembic_conn:
                             upgrade_database(alembic_conn, label=db_name, script_dir=script_dir, settings=settings,
                                              schema=db.schema_name, options=options, report=report)
                     finally:
@@ -158,7 +158,7 @@ def postgres_status(spec: EnvironmentSpec, endpoints: Endpoints, secrets: dict[s
         else:
             engine = engine_for(spec, endpoints, secrets, database=db_name)
             try:
-                with open_sqlalchemy(engine, endpoints, db_name) as conn:
+                with open_sqlalchemy(engine, spec, endpoints, db_name) as conn:
                     report.revision = database_revision(conn, script_dir=PROJECT_ROOT / db.alembic,
                                                         settings=settings, schema=db.schema_name)
             finally:

@@ -37,7 +37,7 @@ def connect(spec: EnvironmentSpec, endpoints: Endpoints, secrets: dict[str, str]
                               password_refused, store="postgres")
         return conn
     except psycopg.OperationalError as exc:
-        raise _unreachable(endpoints, login.user, database, exc) from None
+        raise _unreachable(spec, endpoints, login.user, database, exc) from None
 
 
 def password_refused(exc: BaseException) -> bool:
@@ -55,17 +55,19 @@ def engine_for(spec: EnvironmentSpec, endpoints: Endpoints, secrets: dict[str, s
     return create_engine(uri, poolclass=NullPool)
 
 
-def open_sqlalchemy(engine: "Engine", endpoints: Endpoints, database: str):
+def open_sqlalchemy(engine: "Engine", spec: EnvironmentSpec, endpoints: Endpoints, database: str):
     from sqlalchemy.exc import OperationalError
 
     try:
         return engine.connect()
     except OperationalError as exc:
-        raise _unreachable(endpoints, engine.url.username, database, exc.orig) from None
+        raise _unreachable(spec, endpoints, engine.url.username, database, exc.orig) from None
 
 
-def _unreachable(endpoints: Endpoints, user: str, database: str, exc: BaseException) -> RuntimeFailure:
+def _unreachable(spec: EnvironmentSpec, endpoints: Endpoints, user: str, database: str,
+                 exc: BaseException) -> RuntimeFailure:
     ep = endpoints.postgres
     reason = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
-    return RuntimeFailure(f"cannot connect to postgres at {ep.where()}, database {database}, as {user}: {reason}",
-                          fix=ep.unreachable_fix(endpoints.environment))
+    server = spec.services.postgres.declared_as("postgres")  # an instance is named as such
+    return RuntimeFailure(f"cannot connect to {server} at {ep.where()}, database {database}, as {user}: {reason}",
+                          fix=ep.unreachable_fix(spec))

@@ -124,7 +124,7 @@ def _migrate_to_head(spec: EnvironmentSpec, endpoints: Endpoints, secrets: dict[
         run_steps(conn, steps, report, options)
     engine = engine_for(spec, endpoints, secrets, database=scratch, user=db.owner.name if db.owner else None)
     try:
-        with open_sqlalchemy(engine, endpoints, scratch) as conn:
+        with open_sqlalchemy(engine, spec, endpoints, scratch) as conn:
             upgrade_database(conn, label=scratch, script_dir=PROJECT_ROOT / db.alembic, settings=load_alembic_settings(),
                              schema=db.schema_name, options=options, report=report)
     finally:

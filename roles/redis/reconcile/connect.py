@@ -43,4 +43,4 @@ def admin_client(spec: EnvironmentSpec, endpoints: Endpoints, secrets: dict[str,
         return client
     except redis.RedisError as exc:
         raise RuntimeFailure(f"cannot reach redis at {ep.where()} as {login.user}: {exc}",
-                             fix=ep.unreachable_fix(spec.name)) from None
+                             fix=ep.unreachable_fix(spec)) from None

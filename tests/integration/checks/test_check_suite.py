@@ -98,7 +98,7 @@ def test_broken_things_are_caught_with_exact_messages(env):
     code, result, _ = check(env)
     failed = messages(result)
     assert code == 1
-    fix = "fix: datastack migrate --env local"
+    fix = f"fix: datastack migrate --spec {env.spec_path}"  # the fix names the spec file the check was given
 
     def one(fragment: str) -> str:
         found = [m for k, m in failed.items() if fragment in k]
@@ -109,7 +109,7 @@ def test_broken_things_are_caught_with_exact_messages(env):
     assert one("test_collection_matches_spec[bot_core.trades]") == (
         "bot_core.trades: index user_id_1_status_1_created_at_-1 missing\n"
         "bot_core.trades: index intruder_1 {'intruder': 1} is not declared"
-        f" — {fix}; datastack migrate --env local --prune (or declare it in the schema)")
+        f" — {fix}; datastack migrate --spec {env.spec_path} --prune (or declare it in the schema)")
     assert one("test_collection_matches_spec[bot_core.notifications]") == \
         f"bot_core.notifications.created_at_1: expireAfterSeconds 60 != declared 2592000 — {fix}"
     assert one("test_collection_matches_spec[bot_core.users]") == \
@@ -148,7 +148,7 @@ def test_stopped_service_fails_fast_and_others_still_run(env):
     assert code == 1 and "Traceback" not in output
     failed = messages(result)
     redis_failed = {k: m for k, m in failed.items() if "redis" in k}
-    assert redis_failed and any("is unreachable" in m and "fix: start it with 'datastack up --env local'" in m
+    assert redis_failed and any("is unreachable" in m and f"fix: start it with 'datastack up --spec {env.spec_path}'" in m
                                 for m in redis_failed.values())
     assert any("nothing listens on" in m for m in redis_failed.values())
     passed = {c["service"] for c in result["checks"] if c["outcome"] == "passed"}

@@ -124,7 +124,8 @@ def test_missing_seed_and_orphan_fail_read_only_without_writing(env):
     failed = messages(result)
     assert code == 1 and len(failed) == 2, failed
     seed = _one(failed, "test_seed_document_present[bot_core.system_config.global_config]")
-    assert seed == "bot_core.system_config: seed document 'global_config' is missing — fix: datastack migrate --env local (restores it)"
+    assert seed == ("bot_core.system_config: seed document 'global_config' is missing — "
+                    f"fix: datastack migrate --spec {env.spec_path} (restores it)")
     ref = _one(failed, "test_reference_has_no_orphans[bot_core.trades.user_id]")
     assert "reference trades.user_id -> users._id: 1 orphan(s)" in ref
     assert f"_id {trade!r} (user_id {orphan_user!r})" in ref

@@ -79,17 +79,17 @@ def test_broken_structure_is_caught_with_exact_messages(env):
                      "FOREIGN KEY (user_id) REFERENCES users(id) ON DELETE SET NULL")
         conn.execute("CREATE TABLE foo (id int)")
     at_head = ("recreate it as the revisions in migrations/postgres/algo_trading declare it, by hand or in a new "
-               "Alembic revision ('datastack migrate --env local' alone does not: the database is already at head)")
+               f"Alembic revision ('datastack migrate --spec {env.spec_path}' alone does not: the database is already at head)")
     expected = {
         "test_indexes_match_alembic_head[algo_trading]": "algo_trading.orders: index idx_orders_status missing — fix: "
-            "datastack migrate --env local recreates missing indexes from the revisions in migrations/postgres/algo_trading",
+            f"datastack migrate --spec {env.spec_path} recreates missing indexes from the revisions in migrations/postgres/algo_trading",
         "test_columns_match_alembic_head[algo_trading]":
             f"algo_trading.orders.quantity: type numeric(18,8) != declared numeric(20,8) — fix: {at_head}",
         "test_constraints_match_alembic_head[algo_trading]":
             f"algo_trading.positions: constraint positions_user_id_fkey ON DELETE SET NULL != declared CASCADE — fix: {at_head}",
         "test_tables_match_alembic_head[algo_trading]":
             "algo_trading: table foo not declared — fix: objects not declared must be removed by a new Alembic revision "
-            "in migrations/postgres/algo_trading (DROP ... IF EXISTS), then datastack migrate --env local",
+            f"in migrations/postgres/algo_trading (DROP ... IF EXISTS), then datastack migrate --spec {env.spec_path}",
     }
     code, result, _ = check(env, "-k", "structure")
     assert code == 1
