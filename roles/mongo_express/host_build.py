@@ -36,7 +36,7 @@ from pathlib import Path
 from datastack import paths
 from datastack.errors import RuntimeFailure, UserError
 from datastack.images.hashing import hash_files, short
-from datastack.images.progress import Progress, quiet, run_with_ticker, tail
+from datastack.images.progress import TIMED_OUT, Progress, quiet, run_with_ticker, tail
 from datastack.programs import path_with, system_program
 
 RECIPE_DIR = paths.PROJECT_ROOT / "images" / "mongo-express"
@@ -45,6 +45,18 @@ START_SCRIPT = "start-mongo-express.sh"
 _HASHED = (BUILD_SCRIPT, "build-assets.mjs", START_SCRIPT)
 MIN_NODE = (18, 18)
 NODE_FIX = "install Node.js >= 18.18 and npm (Debian: `apt-get install -y nodejs npm`)"
+BUILD_LIMIT_VARIABLE = "DATASTACK_MONGO_EXPRESS_BUILD_TIMEOUT"
+DEFAULT_BUILD_LIMIT_S = 900.0  # about 30 s on a good network: an npm retrying an unreachable registry gives up here
+
+
+def build_limit_s() -> float:
+    """Seconds the npm build may take, from the environment (a slow mirror) or the default."""
+    raw = os.environ.get(BUILD_LIMIT_VARIABLE, "")
+    try:
+        return float(raw) if raw and float(raw) > 0 else DEFAULT_BUILD_LIMIT_S
+    except ValueError:
+        raise UserError(f"{BUILD_LIMIT_VARIABLE} must be a number of seconds (got {raw[:20]!r})",
+                        fix="unset it or set it to e.g. 1800") from None
 
 
 def build_hash() -> str:
@@ -94,7 +106,13 @@ def ensure_mongo_express_build(cache_dir: Path, progress: Progress | None = None
     try:
         progress(f"mongo-express: installing from npm and building its assets into {paths.display(target)} (~30 s)")
         result = run_with_ticker(["/bin/sh", str(RECIPE_DIR / BUILD_SCRIPT), str(staging)], label="mongo-express build",
-                                 progress=progress, env={**os.environ, "PATH": path_with(node, npm), "npm_config_update_notifier": "false"})
+                                 progress=progress, limit_s=build_limit_s(),
+                                 env={**os.environ, "PATH": path_with(node, npm), "npm_config_update_notifier": "false"})
+        if result.returncode == TIMED_OUT:
+            raise RuntimeFailure(f"building mongo-express gave up after {build_limit_s():.0f} s: {tail(result.stdout)}",
+                                 fix="check that the npm registry is reachable from this machine (a proxy may need "
+                                     "NODE_EXTRA_CA_CERTS), or allow more time with "
+                                     f"{BUILD_LIMIT_VARIABLE}=<seconds>, then retry")
         if result.returncode != 0:
             raise RuntimeFailure(f"building mongo-express failed (exit {result.returncode}): {tail(result.stdout)}",
                                  fix="check that the npm registry is reachable and node >= 18.18, then retry")
