@@ -34,4 +34,4 @@ def test_app_health_reports_dependencies_up(target, app):
     expected |= set(app.uses.instances or {})  # an instance it uses is a dependency of its own
     missing = sorted(expected - set(deps))
     assert not missing, f"app {app.name}: /health does not report {', '.join(missing)}, which it uses — fix: '{target.up_fix}'"
-    assert status == 200, f"app {app.name}: {url} answered {status}, expected 200 — fix: read 'datastack logs app-{app.name}'"
+    assert status == 200, f"app {app.name}: {url} answered {status}, expected 200 — fix: read '{target.command('logs')} app-{app.name}'"

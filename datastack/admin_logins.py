@@ -52,13 +52,13 @@ def admin_login(spec: EnvironmentSpec, secret_id: str, current: str, log_in: Cal
         previous = _read(spec).get(secret_id)
         if previous is None or previous == current:
             raise RuntimeFailure(f"{store} refused the administrator password ({secret_id}) and no earlier one is recorded",
-                                 fix=f"restore the previous value of {secret_id}, run 'datastack migrate', then rotate it") from None
+                                 fix=f"restore the previous value of {secret_id}, run 'datastack migrate {spec.selector}', then rotate it") from None
         try:
             return log_in(previous), True
         except Exception as again:  # noqa: BLE001
             if refused(again):
                 raise RuntimeFailure(f"{store} refused both the current and the last applied administrator password ({secret_id})",
-                                     fix=f"set {secret_id} to the password the server has, then run 'datastack migrate'") from None
+                                     fix=f"set {secret_id} to the password the server has, then run 'datastack migrate {spec.selector}'") from None
             raise
     remember_admin_password(spec, secret_id, current)
     return client, False

@@ -81,13 +81,14 @@ class Endpoints(BaseModel):
     # field of the service it is an instance of is filled in.
     instances: dict[str, "Endpoints"] = Field(default_factory=dict)
 
-    def instance_view(self, name: str) -> "Endpoints":
-        """These endpoints as the instance `name` sees them: its address in its service's place."""
+    def instance_view(self, name: str, selector: str | None = None) -> "Endpoints":
+        """These endpoints as the instance `name` sees them: its address in its service's place.
+        `selector` names the environment in the fix (`--spec PATH`); by default `--env <its name>`."""
         from .errors import UserError
 
         own = self.instances.get(name)
         if own is None:
-            raise UserError(f"no address recorded for {name}", fix="run 'datastack up' for this environment")
+            raise UserError(f"no address recorded for {name}", fix=f"run 'datastack up {selector or '--env ' + self.environment}'")
         update = {field: value for field, value in own if field not in ("environment", "engine", "instances") and value}
         return self.model_copy(update=update)
 

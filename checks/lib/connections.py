@@ -34,10 +34,10 @@ class Connections:
         if any(key[0] == service for key in self._open):
             # It answered earlier in this run: a new login timing out now is the same hang a live connection
             # would report, so every check of it fails with the one same cause whichever met it first.
-            self._down[service] = _stopped_answering(service, where, reason)
+            self._down[service] = _stopped_answering(service, where, reason, self.target)
         else:
             self._down[service] = (f"{service} at {where} is unreachable: {reason} (waited at most {self.timeout_s:g} s) "
-                                   f"— fix: start it with '{self.target.up_fix}' and look at 'datastack status'")
+                                   f"— fix: start it with '{self.target.up_fix}' and look at '{self.target.command('status')}'")
         pytest.fail(self._down[service], pytrace=False)
 
     def stopped_answering(self, exc: BaseException) -> str | None:
@@ -49,7 +49,7 @@ class Connections:
         ep = self.target.endpoints
         where = {"mongodb": lambda: ep.mongodb.where(), "postgres": lambda: ep.postgres.where(),
                  "redis": lambda: ep.redis.where()}[service]()
-        self._down[service] = _stopped_answering(service, where, _first_line(exc))
+        self._down[service] = _stopped_answering(service, where, _first_line(exc), self.target)
         return self._down[service]
 
     def is_down(self, service: str) -> bool:
@@ -161,9 +161,9 @@ class Connections:
         self._open.clear()
 
 
-def _stopped_answering(service: str, where: str, reason: str) -> str:
+def _stopped_answering(service: str, where: str, reason: str, target: Target) -> str:
     return (f"{service} at {where} stopped answering during the check: {reason} "
-            f"— fix: look at 'datastack status' and 'datastack logs {service}'; a hung server needs a restart")
+            f"— fix: look at '{target.command('status')}' and '{target.command('logs')} {service}'; a hung server needs a restart")
 
 
 def _first_line(exc: BaseException) -> str:

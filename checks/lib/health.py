@@ -7,6 +7,7 @@ import pytest
 from datastack.plan import ServicePlan
 
 from .processes import owner_of_port, ports_of, process_tree
+from .target import status_command
 
 KEYFILE_MODE = 0o400
 SECRET_MODE = 0o600
@@ -75,7 +76,7 @@ def _owner(host, svc: ServicePlan, up_fix: str, in_container: bool):
         pytest.skip(f"{svc.name} declares no port")
     owner = owner_of_port(host, ports[0])
     if owner is None:
-        pytest.fail(f"{svc.name}: nothing listens on {bind}:{ports[0]} — fix: '{up_fix}', then 'datastack status'",
+        pytest.fail(f"{svc.name}: nothing listens on {bind}:{ports[0]} — fix: '{up_fix}', then '{status_command(up_fix)}'",
                     pytrace=False)
     return owner
 

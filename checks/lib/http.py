@@ -9,6 +9,8 @@ import urllib.request
 
 import pytest
 
+from .target import status_command
+
 
 def get(url: str, *, timeout_s: float, auth: tuple[str, str] | None = None, up_fix: str) -> tuple[int, bytes]:
     request = urllib.request.Request(url)
@@ -23,7 +25,7 @@ def get(url: str, *, timeout_s: float, auth: tuple[str, str] | None = None, up_f
     except (urllib.error.URLError, OSError) as exc:
         reason = getattr(exc, "reason", exc)
     # Failed outside the except block so the report shows one line, not the chained exceptions.
-    pytest.fail(f"{url} did not answer within {timeout_s:g} s: {reason} — fix: '{up_fix}', then 'datastack status'",
+    pytest.fail(f"{url} did not answer within {timeout_s:g} s: {reason} — fix: '{up_fix}', then '{status_command(up_fix)}'",
                 pytrace=False)
 
 

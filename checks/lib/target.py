@@ -52,16 +52,20 @@ class Target:
     @property
     def fix(self) -> str:
         """The command that brings live state back to the spec."""
-        return f"datastack migrate {self.spec.selector}" + (f" --store {self.instance}" if self.instance else "")
+        return self.command("migrate") + (f" --store {self.instance}" if self.instance else "")
 
     @property
     def up_fix(self) -> str:
-        return f"datastack up {self.spec.selector}"
+        return self.command("up")
+
+    def command(self, verb: str) -> str:
+        """A datastack command for this environment, named as the check was given it (--env or --spec)."""
+        return f"datastack {verb} {self.spec.selector}"
 
     @cached_property
     def endpoints(self) -> Endpoints:
         endpoints = self.session.endpoints()
-        return endpoints.instance_view(self.instance) if self.instance else endpoints
+        return endpoints.instance_view(self.instance, self.spec.selector) if self.instance else endpoints
 
     @cached_property
     def plan(self) -> Plan:
@@ -139,3 +143,8 @@ def open_target(env: str | None, spec: Path | None, *, read_only: bool, samples:
 
 def first_user(spec_users, access: str):
     return next((u for u in spec_users if u.access == access), None)
+
+
+def status_command(up_fix: str) -> str:
+    """The `status` command for the environment an `up` fix names (the same --env or --spec)."""
+    return up_fix.replace("datastack up", "datastack status", 1)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
 from typing import Annotated
 
@@ -21,6 +22,6 @@ def register(app: typer.Typer) -> None:
         written = scaffold_project(directory, name)
         for path in written:
             console.print(f"wrote {path}", markup=False)
-        spec = directory / "environments" / f"{name}.yaml"
+        spec = shlex.quote(str(directory / "environments" / f"{name}.yaml"))  # pasted into a shell as one word
         console.print(f"next: datastack up --spec {spec} && datastack migrate --spec {spec} && "
                       f"datastack check --spec {spec}", markup=False)

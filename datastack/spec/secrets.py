@@ -78,7 +78,7 @@ class SecretStore:
             return json.loads(self.path.read_text())
         except json.JSONDecodeError:
             raise UserError("generated secrets file is corrupt", where=str(self.path),
-                            fix="restore it, or 'datastack down --purge' to start over") from None
+                            fix=f"restore it, or 'datastack down {self.spec.selector} --purge' to start over") from None
 
     def _resolve_reference(self, secret_id: str, ref: str) -> str:
         kind, target = SECRET_REF.match(ref).groups()

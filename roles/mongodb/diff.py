@@ -41,7 +41,7 @@ def mongodb_snapshot(spec, endpoints, secrets) -> dict[str, Any]:
             }
         return found
     except PyMongoError as exc:
-        raise RuntimeFailure(f"mongodb of {spec.name}: {str(exc).splitlines()[0][:200]}", fix="is it up? 'datastack status'") from None
+        raise RuntimeFailure(f"mongodb of {spec.name}: {str(exc).splitlines()[0][:200]}", fix=f"is it up? 'datastack status {spec.selector}'") from None
     finally:
         client.close()
 

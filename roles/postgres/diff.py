@@ -39,7 +39,7 @@ def postgres_snapshot(spec, endpoints, secrets) -> dict[str, Any]:
         return found
     except psycopg.Error as exc:
         raise RuntimeFailure(f"postgres of {spec.name}: {str(exc).strip().splitlines()[0][:200]}",
-                             fix="is it up? 'datastack status'") from None
+                             fix=f"is it up? 'datastack status {spec.selector}'") from None
 
 
 def compare_postgres(a: dict, b: dict, out: list[Difference]) -> None:

@@ -28,7 +28,7 @@ def redis_snapshot(spec, endpoints, secrets) -> dict[str, Any]:
         config = {key: client.config_get(key).get(key) for key in REDIS_SETTINGS}
         return {"acl": acl, "config": {k: v for k, v in config.items() if v is not None}}
     except redis.RedisError as exc:
-        raise RuntimeFailure(f"redis of {spec.name}: {str(exc).splitlines()[0][:200]}", fix="is it up? 'datastack status'") from None
+        raise RuntimeFailure(f"redis of {spec.name}: {str(exc).splitlines()[0][:200]}", fix=f"is it up? 'datastack status {spec.selector}'") from None
     finally:
         client.close()
 

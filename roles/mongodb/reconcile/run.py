@@ -108,7 +108,7 @@ def connect(spec: EnvironmentSpec, endpoints: Endpoints, secrets: dict[str, str]
 
 def _rotate_admin(client, spec: EnvironmentSpec, login, options: MigrateOptions, *, replica_set: bool) -> None:
     if options.dry_run:
-        options.say(f"mongodb admin.{login.user}: the admin secret changed; 'datastack migrate' sets it")
+        options.say(f"mongodb admin.{login.user}: the admin secret changed; 'datastack migrate {spec.selector}' sets it")
         return
     Writer(client, "admin", replica_set=replica_set).update_user_password(login.user, login.password)
     remember_admin_password(spec, spec.services.mongodb.admin_secret_id, login.password)

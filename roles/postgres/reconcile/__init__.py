@@ -24,7 +24,7 @@ def migrate_postgres(spec: EnvironmentSpec, endpoints: Endpoints, secrets: dict[
         # The server went away mid-run (crash, restart, network): every finished step is committed.
         reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
         raise RuntimeFailure(f"postgres: the server dropped the connection during the migration ({reason})",
-                             fix="check it is up ('datastack status') and run migrate again: it resumes where this stopped") from None
+                             fix=f"check it is up ('datastack status {spec.selector}') and run migrate again: it resumes where this stopped") from None
 
 
 def _dropped_connection_errors() -> tuple[type[Exception], ...]:
@@ -164,7 +164,7 @@ def postgres_status(spec: EnvironmentSpec, endpoints: Endpoints, secrets: dict[s
             finally:
                 engine.dispose()
             if report.revision["current"] != report.revision["head"]:
-                report.notes.append(f"not at head: run 'datastack migrate' (current {report.revision['current'] or 'base'})")
+                report.notes.append(f"not at head: run 'datastack migrate {spec.selector}' (current {report.revision['current'] or 'base'})")
             else:
                 _missing_indexes_status(spec, endpoints, secrets, db_name, report)
         reports.append(report)

@@ -107,7 +107,7 @@ def _reconcile(client, spec: EnvironmentSpec, secrets: dict[str, str], options: 
 def redis_status(spec: EnvironmentSpec, endpoints: Endpoints, secrets: dict[str, str]) -> StoreReport:
     report = migrate_redis(spec, endpoints, secrets, MigrateOptions(dry_run=True))
     report.notes.append("in sync with the spec" if not (report.planned or report.drift)
-                        else f"{len(report.planned)} change(s) pending: run 'datastack migrate'")
+                        else f"{len(report.planned)} change(s) pending: run 'datastack migrate {spec.selector}'")
     return report
 
 

@@ -148,7 +148,7 @@ def test_stopped_service_fails_fast_and_others_still_run(env):
     assert code == 1 and "Traceback" not in output
     failed = messages(result)
     redis_failed = {k: m for k, m in failed.items() if "redis" in k}
-    assert redis_failed and any("is unreachable" in m and f"fix: start it with 'datastack up --spec {env.spec_path}'" in m
+    assert redis_failed and any("is unreachable" in m and f"fix: start it with 'datastack up --spec {env.spec_path}' and look at 'datastack status --spec {env.spec_path}'" in m
                                 for m in redis_failed.values())
     assert any("nothing listens on" in m for m in redis_failed.values())
     passed = {c["service"] for c in result["checks"] if c["outcome"] == "passed"}

@@ -11,7 +11,8 @@ from checks.lib.connections import Connections
 
 
 def connections() -> Connections:
-    target = SimpleNamespace(spec=SimpleNamespace(checks=SimpleNamespace(timeout_s=2.0)), up_fix="datastack up --env ci")
+    target = SimpleNamespace(spec=SimpleNamespace(checks=SimpleNamespace(timeout_s=2.0)), up_fix="datastack up --env ci",
+                             command=lambda verb: f"datastack {verb} --env ci")
     return Connections(target)
 
 
@@ -27,4 +28,5 @@ def test_reached_earlier_then_timing_out_is_stopped_answering():
     with pytest.raises(pytest.fail.Exception, match="stopped answering during the check: timed out") as failed:
         conns._mark_down("mongodb", "127.0.0.1:27017", "timed out")
     assert " — fix: " in str(failed.value) and "\n" not in str(failed.value)
+    assert "'datastack status --env ci' and 'datastack logs --env ci mongodb'" in str(failed.value)
     assert conns.is_down("mongodb")
