@@ -8,6 +8,8 @@ import subprocess
 import threading
 import time
 from collections.abc import Callable, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
 
 Progress = Callable[[str], None]
 
@@ -16,23 +18,32 @@ def quiet(_line: str) -> None:
     """A progress sink for callers that want none."""
 
 
+@dataclass
+class TickerResult:
+    returncode: int
+    stdout: str
+    timed_out: bool = False  # stopped at its time limit (its return code is then the signal's, not its own)
+
+
 def run_with_ticker(
     command: Sequence[str], *, label: str, progress: Progress, every_s: float = 15.0, limit_s: float | None = None,
     **popen_kwargs
-) -> subprocess.CompletedProcess[str]:
+) -> TickerResult:
     """Run `command`, saying every `every_s` seconds that it is still running and what it last printed.
 
     Why: debootstrap and npm are silent for a minute or more; a person should see they are alive.
-    Output is captured (returned) so a failure can quote its last lines. With `limit_s`, the command and everything
-    it started (its own session and process group) is killed once that time has passed, and the return code is
-    TIMED_OUT: a registry that never answers must not hold `up` forever. An interrupt kills the group too.
+    Output is captured (returned) so a failure can quote its last lines.
+
+    With `limit_s` (a registry that never answers must not hold `up` for ever) the command runs in its own process
+    group, and that whole group is stopped (SIGTERM, then SIGKILL) at the limit, on Ctrl-C, on SIGTERM or SIGHUP
+    to us, and after it exits (children it left behind). Without it, the command stays in our group, so Ctrl-C
+    reaches it as before (debootstrap's own trap unmounts what it mounted).
     """
     started = time.monotonic()
     lines: list[str] = []
-    proc = subprocess.Popen(
-        list(command), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
-        **popen_kwargs
-    )
+    own_group = limit_s is not None
+    proc = subprocess.Popen(list(command), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            text=True, start_new_session=own_group, **popen_kwargs)
 
     def read_output() -> None:
         assert proc.stdout is not None
@@ -42,38 +53,68 @@ def run_with_ticker(
     reader = threading.Thread(target=read_output, daemon=True)
     reader.start()
     timed_out = False
-    try:
-        while True:
-            elapsed = time.monotonic() - started
-            if limit_s is not None and elapsed >= limit_s:
-                timed_out = True
-                _kill_group(proc)
-                break
-            try:
-                proc.wait(timeout=every_s if limit_s is None else max(0.01, min(every_s, limit_s - elapsed)))
-                break
-            except subprocess.TimeoutExpired:
-                if limit_s is not None and time.monotonic() - started >= limit_s:
-                    continue  # the limit is handled at the top of the loop
-                last = lines[-1].strip()[:100] if lines else ""
-                progress(f"  {label}: {time.monotonic() - started:.0f} s{f' ({last})' if last else ''}")
-    except BaseException:  # Ctrl-C: its own session does not get the terminal's signal, so stop it here
-        _kill_group(proc)
-        raise
+    with _signals_interrupt(own_group):
+        try:
+            while True:
+                elapsed = time.monotonic() - started
+                if limit_s is not None and elapsed >= limit_s:
+                    timed_out = True
+                    break
+                try:
+                    proc.wait(timeout=every_s if limit_s is None else max(0.01, min(every_s, limit_s - elapsed)))
+                    break
+                except subprocess.TimeoutExpired:
+                    if limit_s is not None and time.monotonic() - started >= limit_s:
+                        continue  # the limit is handled at the top of the loop
+                    last = lines[-1].strip()[:100] if lines else ""
+                    progress(f"  {label}: {time.monotonic() - started:.0f} s{f' ({last})' if last else ''}")
+        finally:  # done, timed out or interrupted: nothing of its group outlives this call
+            if own_group:
+                _stop_group(proc)
     reader.join(timeout=5)
-    return subprocess.CompletedProcess(list(command), TIMED_OUT if timed_out else proc.returncode, "\n".join(lines), "")
+    if proc.stdout is not None and not reader.is_alive():  # closing under a blocked reader would block on its lock
+        proc.stdout.close()
+    return TickerResult(proc.returncode, "\n".join(lines), timed_out)
 
 
-TIMED_OUT = -9  # the return code run_with_ticker gives a command it killed at its time limit
-
-
-def _kill_group(proc: subprocess.Popen) -> None:
-    """SIGKILL the command's whole process group (npm's children too), then reap it."""
+def _stop_group(proc: subprocess.Popen, grace_s: float = 5.0) -> None:
+    """SIGTERM the command's process group (its traps run), SIGKILL what is left after `grace_s`, reap the leader."""
     try:
-        os.killpg(proc.pid, signal.SIGKILL)
+        os.killpg(proc.pid, signal.SIGTERM)
+    except ProcessLookupError:
+        pass
+    try:
+        proc.wait(timeout=grace_s)
+    except subprocess.TimeoutExpired:
+        pass
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)  # the leader's children may outlive it
     except ProcessLookupError:
         pass
     proc.wait()
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM or SIGHUP arrived while a command ran in its own group: unwind like Ctrl-C (started services are
+    stopped, the CLI exits 130) so the group is stopped too."""
+
+
+@contextmanager
+def _signals_interrupt(active: bool):
+    """While active, SIGTERM and SIGHUP raise Terminated (the default would end us at once and leave the group)."""
+    if not active or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def raise_terminated(signum, _frame):
+        raise Terminated(f"signal {signum}")
+
+    previous = {sig: signal.signal(sig, raise_terminated) for sig in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def tail(output: str, n: int = 5) -> str:

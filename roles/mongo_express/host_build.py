@@ -36,7 +36,7 @@ from pathlib import Path
 from datastack import paths
 from datastack.errors import RuntimeFailure, UserError
 from datastack.images.hashing import hash_files, short
-from datastack.images.progress import TIMED_OUT, Progress, quiet, run_with_ticker, tail
+from datastack.images.progress import Progress, quiet, run_with_ticker, tail
 from datastack.programs import path_with, system_program
 
 RECIPE_DIR = paths.PROJECT_ROOT / "images" / "mongo-express"
@@ -108,7 +108,7 @@ def ensure_mongo_express_build(cache_dir: Path, progress: Progress | None = None
         result = run_with_ticker(["/bin/sh", str(RECIPE_DIR / BUILD_SCRIPT), str(staging)], label="mongo-express build",
                                  progress=progress, limit_s=build_limit_s(),
                                  env={**os.environ, "PATH": path_with(node, npm), "npm_config_update_notifier": "false"})
-        if result.returncode == TIMED_OUT:
+        if result.timed_out:
             raise RuntimeFailure(f"building mongo-express gave up after {build_limit_s():.0f} s: {tail(result.stdout)}",
                                  fix="check that the npm registry is reachable from this machine (a proxy may need "
                                      "NODE_EXTRA_CA_CERTS), or allow more time with "
