@@ -86,6 +86,9 @@ class ContainerDefinition:
     labels: dict[str, str] = field(default_factory=dict)
     restart: str = RESTART_POLICY
     user: str | None = None  # uid:gid the engine starts it as; None: the image's own (it drops privileges itself)
+    # Docker's init (tini) as PID 1: it passes SIGTERM on. A server that is PID 1 itself gets no default signal
+    # actions (node, python ignore SIGTERM there), so each stop waited out the whole grace, then SIGKILLed.
+    init: bool = True
 
     @property
     def config_hash(self) -> str:

@@ -71,6 +71,7 @@ def service_container(name: str, d: ContainerDefinition, network: docker.Network
         labels=_labels(d.labels),
         stop_signal=d.stop_signal,
         user=d.user,
+        init=d.init,
         stop_timeout=STOP_GRACE_S,  # `docker stop` and daemon restarts
         destroy_grace_seconds=STOP_GRACE_S,  # replace and destroy by Pulumi
         wait=True,  # `pulumi up` returns when every container is healthy

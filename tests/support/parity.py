@@ -24,6 +24,7 @@ def from_pulumi(declared_containers) -> dict[str, dict]:
             "files": sorted((u["file"], int(u["permissions"], 8), int(u["owner"]), int(u["group"])) for u in i.get("uploads") or []),
             "healthcheck": list(i["healthcheck"]["tests"]),
             "restart": i["restart"],
+            "init": i.get("init", False),
         }
     return out
 
@@ -55,6 +56,7 @@ def from_docker(client, container) -> dict:
         "files": sorted(files),
         "healthcheck": list(attrs["Config"]["Healthcheck"]["Test"]),
         "restart": attrs["HostConfig"]["RestartPolicy"]["Name"],
+        "init": bool(attrs["HostConfig"].get("Init")),
     }
 
 

@@ -36,6 +36,7 @@ def create_container(client, d: ContainerDefinition, network: str):
         restart_policy={"Name": d.restart},
         stop_signal=d.stop_signal,
         user=d.user,
+        init=d.init,
         network=network,
         networking_config={network: endpoint},
     )

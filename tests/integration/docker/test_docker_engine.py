@@ -102,6 +102,16 @@ def test_rotating_every_secret_is_a_migrate(ci_containers, docker_client):
 
 
 def test_down_keeps_volumes_and_purge_removes_them(ci_containers, docker_client):
+    # Every server stops on SIGTERM: none waits out a grace period to be SIGKILLed (exit 137), as the app and
+    # mongo-express did as PID 1 before containers got an init.
+    killed = {}
+    for name in sorted(ids(docker_client), key=lambda n: not (n.endswith("app-reference") or "express" in n)):
+        container = docker_client.containers.get(name)
+        container.stop(timeout=15)
+        container.reload()
+        if container.attrs["State"]["ExitCode"] == 137:
+            killed[name] = "SIGKILLed after the grace period"
+    assert not killed, killed
     ci_containers.cli("down", "--engine", "docker")
     assert not ids(docker_client)
     volumes = {v.name for v in docker_client.volumes.list(filters={"name": "datastack-ci-"})}

@@ -54,6 +54,7 @@ def engine_side(spec, secrets) -> dict[str, dict]:
             "files": files,
             "healthcheck": k["healthcheck"]["test"],
             "restart": k["restart_policy"]["Name"],
+            "init": k["init"],
         }
     return out
 
