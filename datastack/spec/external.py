@@ -143,22 +143,33 @@ class MayBeExternal(InstanceSection):  # an instance may be external too
         return [(self.external_uri_secret_id, uri)] if uri is not None else []
 
     def check_resolved_uri(self, secrets: dict[str, str], spec_file: str, parse: Callable[[str], object],
-                           example: str) -> None:
+                           example: str, *, unverified: Callable[[str], str | None] | None = None) -> None:
         """Once resolved (before anything starts), the URI reference must hold a URI its driver's parser accepts;
-        `parse` raises ValueError, and neither its message nor this one repeats the URI."""
+        `parse` raises ValueError, and neither its message nor this one repeats the URI. With `unverified` (tier
+        production), its TLS options must also verify the server: `unverified` says which option does not."""
         uri = getattr(self.external, "uri", None)
         if uri is None or self.external_uri_secret_id not in secrets:
             return
+        field = f"services.{self.declared_as(self.section_key)}.external.uri"
         try:
             parse(secrets[self.external_uri_secret_id])
         except ValueError as exc:
-            raise UserError(f"services.{self.declared_as(self.section_key)}.external.uri: what {uri} holds {exc}", where=spec_file,
+            raise UserError(f"{field}: what {uri} holds {exc}", where=spec_file,
                             fix=f"point the reference at a URI such as {example}") from None
+        problem = unverified(secrets[self.external_uri_secret_id]) if unverified is not None else None
+        if problem is not None:
+            raise UserError(f"{field}: what {uri} holds {problem}, so the server is not verified, in tier production",
+                            where=spec_file, fix=f"make its options verify the server, as in {example}")
 
     def check_against(self, spec: EnvironmentSpec) -> None:
         # After the environment's secret convention applied: an unstated password it supplies is a reference.
         if self.external is None:
             return
+        if spec.tier == "production" and getattr(self.external, "uri", None) is None and getattr(self, "tls", None) is None:
+            # Passwords and data would cross someone else's network in the clear, to a server nobody verified.
+            raise ValueError(f"services.{self.declared_as(self.section_key)}.external: reached without TLS in tier "
+                             "production; fix: add tls: {ca_file: <the CA that signed the server's certificate>}, "
+                             "or give a uri reference whose options verify it")
         own = {secret_id for secret_id, _ in self.secret_refs()}
         for secret_id, ref in spec.secret_refs():
             if secret_id in own and ref == GENERATE:

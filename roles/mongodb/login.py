@@ -75,8 +75,23 @@ def check_server_uri(uri: str) -> dict:
         raise ValueError("is not a valid mongodb:// or mongodb+srv:// URI (pymongo's parser refused it)") from None
 
 
+def unverified_tls(uri: str) -> str | None:
+    """What in a MongoDB URI leaves the server unverified, or None. mongodb+srv:// turns TLS on unless it says
+    tls=false (MongoDB manual, Connection String Formats, "SRV Connection Format"); tlsInsecure and the two
+    tlsAllowInvalid* options switch certificate or host name checks off (manual, "TLS Options")."""
+    options = check_server_uri(uri)["options"]  # pymongo's: names lower-cased, ssl= read as tls=
+    srv = uri.startswith("mongodb+srv://")
+    if not options.get("tls", srv):
+        return "tls=false" if srv else "no tls=true"
+    for name in ("tlsInsecure", "tlsAllowInvalidCertificates", "tlsAllowInvalidHostnames"):
+        if options.get(name.lower()):
+            return f"{name}=true"
+    return None
+
+
 def check_external_uri(spec: EnvironmentSpec, secrets: dict[str, str], spec_file: str) -> None:
-    spec.services.mongodb.check_resolved_uri(secrets, spec_file, check_server_uri, "mongodb+srv://cluster0.example.net/")
+    spec.services.mongodb.check_resolved_uri(secrets, spec_file, check_server_uri, "mongodb+srv://cluster0.example.net/",
+                                             unverified=unverified_tls if spec.tier == "production" else None)
 
 
 def _from_server_uri(login: Login, auth: str, params: list[str]) -> str:

@@ -51,9 +51,20 @@ def check_server_uri(uri: str) -> dict[str, str]:
     return parse_server_uri(uri, ("postgresql", "postgres"), conninfo_to_dict, (ProgrammingError,), "libpq's parser")
 
 
+def unverified_tls(uri: str) -> str | None:
+    """What in a PostgreSQL URI leaves the server unverified, or None: only sslmode=verify-full checks both the
+    certificate chain and the host name; libpq's default, prefer, neither verifies nor insists on TLS (PostgreSQL
+    manual, libpq "SSL Support", table "SSL Mode Descriptions")."""
+    mode = check_server_uri(uri).get("sslmode")
+    if mode == "verify-full":
+        return None
+    return f"sslmode={mode}" if mode else "no sslmode=verify-full (libpq's default, prefer, does not verify)"
+
+
 def check_external_uri(spec: EnvironmentSpec, secrets: dict[str, str], spec_file: str) -> None:
     spec.services.postgres.check_resolved_uri(secrets, spec_file, check_server_uri,
-                                              "postgresql://db.example.net:5432/?sslmode=verify-full")
+                                              "postgresql://db.example.net:5432/?sslmode=verify-full",
+                                              unverified=unverified_tls if spec.tier == "production" else None)
 
 
 def _from_server_uri(login: Login, auth: str, database: str, timeout_s: int) -> str:

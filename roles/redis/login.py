@@ -51,8 +51,24 @@ def check_server_uri(uri: str) -> dict:
     return parse_server_uri(uri, ("redis", "rediss"), parse_url, (ValueError,), "redis-py's parser")
 
 
+def unverified_tls(uri: str) -> str | None:
+    """What in a Redis URI leaves the server unverified, or None: redis:// is plaintext; rediss:// verifies the
+    certificate and (redis-py >= 6) the host name unless ssl_cert_reqs or ssl_check_hostname say otherwise
+    (redis-py, redis/connection.py: SSLConnection and parse_url)."""
+    params = check_server_uri(uri)
+    if not uri.startswith("rediss://"):
+        return "a redis:// URI (no TLS)"
+    reqs = params.get("ssl_cert_reqs", "required")
+    if str(getattr(reqs, "name", reqs)).lower() not in ("required", "cert_required"):
+        return f"ssl_cert_reqs={str(getattr(reqs, 'name', reqs)).lower()}"
+    if params.get("ssl_check_hostname") is False:
+        return "ssl_check_hostname=false"
+    return None
+
+
 def check_external_uri(spec: EnvironmentSpec, secrets: dict[str, str], spec_file: str) -> None:
-    spec.services.redis.check_resolved_uri(secrets, spec_file, check_server_uri, "rediss://cache.example.net:6380")
+    spec.services.redis.check_resolved_uri(secrets, spec_file, check_server_uri, "rediss://cache.example.net:6380",
+                                           unverified=unverified_tls if spec.tier == "production" else None)
 
 
 def _from_server_uri(login: Login, auth: str, db: int) -> str:
