@@ -27,8 +27,10 @@ class Session:
     stack_outputs: Path | None = None  # `pulumi stack output --json` of a stack: its endpoints win
 
     @classmethod
-    def open(cls, env: str | None, spec: Path | None, from_stack: Path | None = None) -> "Session":
-        model, path = load_environment(env, spec)
+    def open(cls, env: str | None, spec: Path | None, from_stack: Path | None = None, *,
+             expired_certificates_ok: bool = False) -> "Session":
+        """`expired_certificates_ok`: for commands that deploy nothing (see load_environment)."""
+        model, path = load_environment(env, spec, expired_certificates_ok=expired_certificates_ok)
         return cls(model, path, from_stack)
 
     @cached_property

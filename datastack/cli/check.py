@@ -31,7 +31,7 @@ def register(app: typer.Typer) -> None:
         from ..check import run_suite
         from ..check.reports import print_summary, write_json, write_markdown
 
-        session = Session.open(env, spec, from_stack)
+        session = Session.open(env, spec, from_stack, expired_certificates_ok=True)  # deploys nothing
         from ..check.report_paths import check_writable
 
         outputs = {"--junit": junit, "--json": json_file, "--report": report, "--html": html_file, "--prometheus": prometheus}

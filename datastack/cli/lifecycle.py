@@ -73,7 +73,7 @@ def register(app: typer.Typer) -> None:
              purge: Annotated[bool, typer.Option("--purge", help="also delete data, config and generated secrets")] = False,
              engine: Annotated[Optional[str], typer.Option(help="local | docker")] = None):
         """Stop the environment; data is kept unless --purge."""
-        session = Session.open(env, spec)
+        session = Session.open(env, spec, expired_certificates_ok=True)
         if purge and session.state_dir.exists():
             check_purgeable(session.state_dir, session.spec)  # refused before anything is stopped
         secrets = session.secrets_or_masked()
@@ -88,7 +88,7 @@ def register(app: typer.Typer) -> None:
     def status(env: EnvOption = None, spec: SpecOption = None, as_json: JsonOption = False,
                engine: Annotated[Optional[str], typer.Option(help="local | docker")] = None):
         """What runs, where, and whether it matches the spec."""
-        session = Session.open(env, spec)
+        session = Session.open(env, spec, expired_certificates_ok=True)
         runner = engine_for(session, engine, session.secrets_or_masked())
         states = runner.status()
         all_running = all(s.state == "running" for s in states)
@@ -123,7 +123,7 @@ def register(app: typer.Typer) -> None:
         """Show a service's log."""
         from ..engines.local.process import tail
 
-        session = Session.open(env, spec)
+        session = Session.open(env, spec, expired_certificates_ok=True)
         plan = session.display_plan()
         chosen = [s for s in plan.services if s.name == service or s.role == service]
         if not chosen:
@@ -145,7 +145,7 @@ def register(app: typer.Typer) -> None:
             as_user: Annotated[Optional[str], typer.Option("--as", help="user to connect as (default: the admin)")] = None,
             from_stack: FromStackOption = None):
         """Print a connection URI with credentials (for scripts and on-call use)."""
-        session = Session.open(env, spec, from_stack)
+        session = Session.open(env, spec, from_stack, expired_certificates_ok=True)
         print(service_uri(service, session.spec, session.endpoints(), session.secrets(), as_user))
 
     @app.command()

@@ -38,15 +38,18 @@ def resolve_spec_path(env: str | None, spec: Path | None) -> Path:
     return path
 
 
-def load_environment(env: str | None = None, spec: Path | None = None) -> tuple[EnvironmentSpec, Path]:
+def load_environment(env: str | None = None, spec: Path | None = None, *,
+                     expired_certificates_ok: bool = False) -> tuple[EnvironmentSpec, Path]:
+    """`expired_certificates_ok`: the command deploys nothing (check, status, down, ...), so a given certificate
+    that expired does not stop it."""
     path = resolve_spec_path(env, spec)
-    model = load_spec_file(path)
+    model = load_spec_file(path, expired_certificates_ok=expired_certificates_ok)
     for check in CROSS_CHECKS:
         check(model, path)
     return model, path
 
 
-def load_spec_file(path: Path) -> EnvironmentSpec:
+def load_spec_file(path: Path, *, expired_certificates_ok: bool = False) -> EnvironmentSpec:
     """The environment file, merged over the bases it extends (overlays.py), validated as one spec."""
     from .overlays import read_environment_document
 
@@ -54,7 +57,10 @@ def load_spec_file(path: Path) -> EnvironmentSpec:
     document = read_environment_document(path, bases)
     # A merged value may come from a base: name them, so the reader knows where to look.
     where = display(path) + (f" (with {', '.join(display(b) for b in bases)})" if bases else "")
-    spec = validate_model(document, EnvironmentSpec, where=where, kind="spec")
+    from .tls import EXPIRED_OK
+
+    spec = validate_model(document, EnvironmentSpec, where=where, kind="spec",
+                          context={EXPIRED_OK: True} if expired_certificates_ok else None)
     spec._source_file = Path(path).resolve()
     return spec
 
@@ -67,9 +73,9 @@ def load_yaml_model(path: Path, model: type[M], *, kind: str, start_hint: str, e
     return validate_model(data, model, where=display(path), kind=kind)
 
 
-def validate_model(data: dict, model: type[M], *, where: str, kind: str) -> M:
+def validate_model(data: dict, model: type[M], *, where: str, kind: str, context: dict | None = None) -> M:
     try:
-        return model.model_validate(data)
+        return model.model_validate(data, context=context)
     except ValidationError as exc:
         what, fix = describe_validation_error(exc, model)
         raise UserError(what, where=where, fix=fix) from None

@@ -3,7 +3,10 @@
 One model for every store, so each store section — and later several instances of one store, or a store declared
 by URI that datastack does not provision — gets TLS by reusing it. A client of a store it does not run needs
 only the CA (`TlsClientSpec`); a server datastack runs needs all three files or none (`TlsSpec`).
-Files are checked when the spec loads: missing, not PEM, key not matching, expired — one line each.
+Files are checked when the spec loads: missing, not PEM, key not matching, expired — one line each. Expiry stops
+only the commands that put a certificate in service (`up`, `plan`, Pulumi); a command that deploys nothing loads
+with `expired_certificates_ok` in the validation context, so on-call can still `check` (the TLS checks report the
+expiry from the wire), `status` and `down`.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import AfterValidator, Field, model_validator
+from pydantic import AfterValidator, Field, ValidationInfo, model_validator
 
 from .common import Strict
 from .spec_paths import SpecRelative
@@ -59,18 +62,25 @@ RENEW_FIX = ("fix: renew it (in a development environment datastack runs, removi
              "generate them)")
 
 
-def _not_expired(path: Path) -> Path:
+EXPIRED_OK = "expired_certificates_ok"  # validation context key: the command deploys nothing
+
+
+def _expiry_refused(info: ValidationInfo) -> bool:
+    return not (info.context or {}).get(EXPIRED_OK)
+
+
+def _not_expired(path: Path, info: ValidationInfo) -> Path:
     """A server certificate file: its leaf (the first block; a chain may follow) must still be valid."""
     leaf = load_certificates(path)[0]
-    if leaf.not_valid_after_utc <= datetime.now(timezone.utc):
+    if _expiry_refused(info) and leaf.not_valid_after_utc <= datetime.now(timezone.utc):
         raise ValueError(f"{spec_file_path(path)} expired on {leaf.not_valid_after_utc:%Y-%m-%d}; {RENEW_FIX}")
     return path
 
 
-def _some_ca_valid(path: Path) -> Path:
+def _some_ca_valid(path: Path, info: ValidationInfo) -> Path:
     """A CA file may be a bundle (the system's holds roots that expired): one valid certificate in it is enough."""
     certificates = load_certificates(path)
-    if all(c.not_valid_after_utc <= datetime.now(timezone.utc) for c in certificates):
+    if _expiry_refused(info) and all(c.not_valid_after_utc <= datetime.now(timezone.utc) for c in certificates):
         last = max(c.not_valid_after_utc for c in certificates)
         raise ValueError(f"{spec_file_path(path)}: every certificate in it has expired (the last on {last:%Y-%m-%d}); "
                          f"{RENEW_FIX}")

@@ -219,6 +219,21 @@ def test_up_with_an_expired_certificate_stops_before_anything(tmp_path):
     assert sorted(tmp_path.rglob("*")) == before, "nothing is written, nothing started"
 
 
+def test_commands_that_deploy_nothing_still_run_with_an_expired_certificate(tmp_path):
+    """On-call must be able to check, look at and stop an environment whose certificate expired: only up and plan
+    (putting it in service) refuse it; check reports it from the wire (checks/test_*_tls.py)."""
+    tls = write_pki(tmp_path, valid=timedelta(days=1), start=utc_now() - timedelta(days=10))
+    path = spec_with(tmp_path, "redis", tls)
+    for command in (["status"], ["down"], ["logs", "redis"], ["uri", "redis"], ["check", "--read-only"]):
+        done = cli(*command, "--spec", str(path))
+        assert "expired" not in done.stderr and "Traceback" not in done.stderr, (command, done.stderr)
+    assert "redis" in cli("status", "--spec", str(path)).stdout  # it ran: the table of (stopped) services
+    assert load_spec_file(path, expired_certificates_ok=True).services.redis.tls.cert_file == tmp_path / "server.crt"
+    for command in ("up", "plan"):
+        done = cli(command, "--spec", str(path))
+        assert done.returncode == 2 and "expired" in done.stderr, (command, done.stderr)
+
+
 @pytest.mark.parametrize("engine", ["pulumi"])
 def test_container_engines_refuse_tls_before_anything(tmp_path, engine):
     path = spec_with(tmp_path, "redis", {})
