@@ -78,20 +78,35 @@ def run_with_ticker(
 
 
 def _stop_group(proc: subprocess.Popen, grace_s: float = 5.0) -> None:
-    """SIGTERM the command's process group (its traps run), SIGKILL what is left after `grace_s`, reap the leader."""
-    try:
-        os.killpg(proc.pid, signal.SIGTERM)
-    except ProcessLookupError:
-        pass
-    try:
-        proc.wait(timeout=grace_s)
-    except subprocess.TimeoutExpired:
-        pass
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)  # the leader's children may outlive it
-    except ProcessLookupError:
-        pass
+    """SIGTERM the command's process group (its traps run), SIGKILL what is left after `grace_s`, and return only
+    once no member is left running (signals land asynchronously; orphans are not ours to wait for)."""
+    for sig, within_s in ((signal.SIGTERM, grace_s), (signal.SIGKILL, 2.0)):
+        try:
+            os.killpg(proc.pid, sig)
+        except ProcessLookupError:
+            pass
+        deadline = time.monotonic() + within_s
+        while time.monotonic() < deadline and (proc.poll() is None or _running_members(proc.pid)):
+            time.sleep(0.02)
+        if proc.poll() is not None and not _running_members(proc.pid):
+            break
     proc.wait()
+
+
+def _running_members(pgid: int) -> list[int]:
+    """Pids in process group `pgid` that are not zombies (from /proc/<pid>/stat: state, ppid, pgrp)."""
+    members = []
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid and fields[0] != "Z":
+            members.append(int(entry.name))
+    return members
 
 
 class Terminated(KeyboardInterrupt):
