@@ -94,3 +94,30 @@ def test_a_service_user_that_does_not_exist_yet_means_nothing_of_ours_runs(tmp_p
     record = Record(pid=os.getpid(), config_hash="x", command=["/bin/sh"], started_at=0.0)
     assert engine.alive(svc, record) is False
     assert engine.alive(svc, None) is False
+
+
+def test_a_server_whose_user_was_deleted_is_still_ours_by_its_recorded_uid(tmp_path):
+    """`down` must still find (and stop) a server whose service user was removed while it ran."""
+    import os
+    import dataclasses
+    import subprocess
+
+    from datastack.engines.local.engine import LocalEngine
+    from datastack.engines.local.process import Record, proc_exe, proc_stat
+
+    if os.geteuid() != 0:
+        pytest.skip("the engine looks service users up only when it runs as root")
+    sleeper = subprocess.Popen(["/bin/sleep", "60"])
+    try:
+        svc = ServicePlan(name="redis", role="redis", implementation="redis-server", command=["/bin/sleep", "60"],
+                          run_as="datastack-no-such-user", readiness=Probe(kind="redis", host="127.0.0.1", port=6379))
+        plan = Plan(environment="local", target="local", state_dir=str(tmp_path), services=[svc])
+        engine = LocalEngine(spec=None, plan=plan, secrets={})
+        record = Record(pid=sleeper.pid, config_hash="x", command=svc.command, started_at=0.0,
+                        boot_ticks=proc_stat(sleeper.pid)[1], exe=proc_exe(sleeper.pid) or "", uid=os.geteuid())
+        assert engine.alive(svc, record) is True
+        assert engine.alive(svc, dataclasses.replace(record, uid=-1)) is False  # an old record without its uid
+        assert engine.alive(svc, dataclasses.replace(record, uid=12345)) is False  # another user's process
+    finally:
+        sleeper.kill()
+        sleeper.wait()

@@ -71,8 +71,12 @@ class LocalEngine(Engine):
             return False
         try:
             uid = self.service_ids(svc)[0]
-        except KeyError:  # the service user does not exist yet (a fresh machine): nothing of ours runs as them
-            return False
+        except KeyError:
+            # No such user: on a fresh machine nothing of ours runs as them; if the user was deleted under a running
+            # server, the uid it started as (recorded) still identifies it, so `down` can stop it.
+            if record.uid < 0:
+                return False
+            uid = record.uid
         return is_alive(record, svc, uid if uid is not None else os.geteuid())
 
     # ---- up ----------------------------------------------------------------------------------

@@ -30,7 +30,7 @@ def with_tls(data: dict) -> None:
     for key, section in services.items():
         for item in section if isinstance(section, list) else [section]:
             if "port" in item:
-                item["port"] = free_port()
+                item["port"] = free_port(item.get("members", 1))  # MongoDB members take consecutive ports
     for store in STORES:
         services[store]["tls"] = {}
     services[QUEUE] = {"instance_of": "redis", "port": free_port(), "tls": {}, "maxmemory_policy": QUEUE_POLICY,
