@@ -106,7 +106,8 @@ def make_cli(pg_server):
 
 
 def unique(prefix: str) -> str:
-    return f"{prefix}_{os.getpid()}_{next(_names)}"
+    """A database name no other test of the session's cluster uses (conftest's are `<prefix>_<pid>_<n>`)."""
+    return f"{prefix}_down_{os.getpid()}_{next(_names)}"
 
 
 def assert_one_line_refusal(done: subprocess.CompletedProcess, cli: DownCli, *words: str) -> None:
