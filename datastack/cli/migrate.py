@@ -56,23 +56,29 @@ def status(env: EnvOption = None, spec: SpecOption = None, as_json: JsonOption =
 def down(to: Annotated[str, typer.Option("--to", help="roll back until this revision (as `migrate status` names them)")],
          env: EnvOption = None, spec: SpecOption = None, as_json: JsonOption = False,
          database: Annotated[Optional[str], typer.Option(help="database to roll back (default: the only one)")] = None,
-         store: Annotated[Optional[str], typer.Option(help="a store that can roll back (default: the only one)")] = None):
+         store: Annotated[Optional[str], typer.Option(help="a store that can roll back (default: the only one, "
+                                                           "or the only one declaring --database)")] = None,
+         lock_timeout: Annotated[float, typer.Option(help="seconds to wait for another migrator")] = 60.0):
     """Roll a database back to an earlier revision."""
     from ..services import declared_stores
 
     session = Session.open(env, spec)
-    options = MigrateOptions(progress=say)
+    options = MigrateOptions(lock_timeout_s=lock_timeout, progress=say)
+    sections = session.spec.services.sections()
     can_roll_back = [s for s in declared_stores(session.spec) if s.store.roll_back is not None]  # instances too
-    if store is None and len(can_roll_back) == 1:
-        store = can_roll_back[0].name
+
+    def databases(service) -> list[str]:
+        return list(getattr(sections.get(service.spec_key or service.name), "databases", None) or {})
+
+    candidates = [s for s in can_roll_back if database in databases(s)] if database and store is None else []
+    if store is None and len(candidates or can_roll_back) == 1:
+        store = (candidates or can_roll_back)[0].name
     service = next((s for s in can_roll_back if s.name == store), None)
     if service is None:
         raise UserError(f"store {store!r} cannot roll back here" if store else "several stores can roll back",
-                        fix=f"use one of: {', '.join(s.name for s in can_roll_back)} (other stores: their own tool's downgrade)")
-    section = session.spec.services.sections().get(service.spec_key or service.name)
-    databases = list(getattr(section, "databases", None) or {})
+                        fix=f"pass --store, one of: {', '.join(s.name for s in can_roll_back) or '(none)'}")
     report = service.store.roll_back(session.spec, session.endpoints(), session.secrets(),
-                                     _one(database, databases, store), to, options)
+                                     _one(database, databases(service), store), to, options)
     show_reports([report], as_json, dry_run=False)
 
 

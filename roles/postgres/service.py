@@ -52,6 +52,6 @@ SERVICE = Service(
     ready=lazy("roles.postgres.probe", "postgres_ready"),
     store=Store(snapshot=lazy("roles.postgres.diff", "postgres_snapshot"), compare=lazy("roles.postgres.diff", "compare_postgres"),
                 migrate=lazy(RECONCILER, "migrate_postgres"), status=lazy(RECONCILER, "postgres_status"), uri=_uri,
-                reconcile_logins=lazy(RECONCILER, "reconcile_postgres_logins")),
+                reconcile_logins=lazy(RECONCILER, "reconcile_postgres_logins"), roll_back=lazy(RECONCILER, "postgres_down")),
     check_spec=_check_spec,
 )

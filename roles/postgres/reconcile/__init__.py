@@ -1,30 +1,91 @@
 """PostgreSQL migrations: platform state (roles, grants, extensions) from the spec, then schema through Alembic.
 
 `migrate_postgres` returns one report per database; `postgres_status` shows each database's
-current and head revision. Nothing heavy is imported until a function runs.
+current and head revision; `postgres_down` rolls one database back to an earlier revision.
+Nothing heavy is imported until a function runs.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
 from datastack.endpoints import Endpoints
-from datastack.errors import RuntimeFailure
+from datastack.errors import RuntimeFailure, UserError
 from datastack.paths import PROJECT_ROOT
 from datastack.spec import EnvironmentSpec
 from datastack.migrate.report import MigrateOptions, StoreReport
 
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
+
 # The load-time check (Alembic directories) is registered in datastack/spec/load.py.
-__all__ = ["migrate_postgres", "postgres_status", "reconcile_postgres_logins"]
+__all__ = ["migrate_postgres", "postgres_down", "postgres_status", "reconcile_postgres_logins"]
 
 
 def migrate_postgres(spec: EnvironmentSpec, endpoints: Endpoints, secrets: dict[str, str],
                      options: MigrateOptions) -> list[StoreReport]:
-    try:
+    with _dropped_connection_fails(spec, "the migration", "run migrate again: it resumes where this stopped"):
         return _migrate(spec, endpoints, secrets, options)
+
+
+def postgres_down(spec: EnvironmentSpec, endpoints: Endpoints, secrets: dict[str, str], database: str, to: str,
+                  options: MigrateOptions) -> StoreReport:
+    """`migrate down`: roll one database back through Alembic until `to` (a revision, a unique prefix of one, or base),
+    as its owner and under the same two locks as `migrate`, so a rollback and a migrate never interleave."""
+    from .alembic_runner import downgrade_database
+    from .connect import connect
+    from .migration_lock import database_key, migration_lock
+    from .settings import load_alembic_settings
+
+    pg = spec.services.postgres
+    server = pg.declared_as("postgres")  # an instance is named as such
+    db = pg.databases.get(database)
+    if db is None:
+        raise UserError(f"{server} declares no database {database!r}", fix=f"use one of: {', '.join(pg.databases)}")
+    if db.alembic is None:
+        raise UserError(f"{server} database {database} has no Alembic scripts to roll back",
+                        where=f"services.{server}.databases.{database}.alembic",
+                        fix="declare its alembic: directory, or roll the database back by hand")
+    settings = load_alembic_settings()
+    report = StoreReport(store="postgres", database=database)
+    with _dropped_connection_fails(spec, "the rollback", "run migrate down again: each finished revision is committed"), \
+            connect(spec, endpoints, secrets, database=database) as conn, \
+            migration_lock(conn, database_key(database), label=database, **_lock_wait(options)), \
+            _owner_alembic_connection(spec, endpoints, secrets, database) as alembic_conn:
+        downgrade_database(alembic_conn, label=database, server=server, script_dir=PROJECT_ROOT / db.alembic,
+                           settings=settings, schema=db.schema_name, to=to, options=options, report=report)
+    report.notes.append(f"'datastack migrate {spec.selector}' upgrades {database} to head again; "
+                        "until then 'check' reports it not at head")
+    return report
+
+
+@contextmanager
+def _dropped_connection_fails(spec: EnvironmentSpec, during: str, then: str) -> Iterator[None]:
+    """The server went away mid-run (crash, restart, network): one line, since every finished step is committed."""
+    try:
+        yield
     except _dropped_connection_errors() as exc:
-        # The server went away mid-run (crash, restart, network): every finished step is committed.
         reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
-        raise RuntimeFailure(f"postgres: the server dropped the connection during the migration ({reason})",
-                             fix=f"check it is up ('datastack status {spec.selector}') and run migrate again: it resumes where this stopped") from None
+        server = spec.services.postgres.declared_as("postgres")
+        raise RuntimeFailure(f"{server}: the server dropped the connection during {during} ({reason})",
+                             fix=f"check it is up ('datastack status {spec.selector}') and {then}") from None
+
+
+@contextmanager
+def _owner_alembic_connection(spec: EnvironmentSpec, endpoints: Endpoints, secrets: dict[str, str],
+                              db_name: str) -> Iterator["Connection"]:
+    """Alembic's SQLAlchemy connection, as the database owner so everything its revisions create belongs to it."""
+    from .connect import engine_for, open_sqlalchemy
+
+    db = spec.services.postgres.databases[db_name]
+    engine = engine_for(spec, endpoints, secrets, database=db_name, user=db.owner.name if db.owner else None)
+    try:
+        with open_sqlalchemy(engine, spec, endpoints, db_name) as conn:
+            yield conn
+    finally:
+        engine.dispose()
 
 
 def _dropped_connection_errors() -> tuple[type[Exception], ...]:
@@ -40,7 +101,7 @@ def _dropped_connection_errors() -> tuple[type[Exception], ...]:
 def _migrate(spec: EnvironmentSpec, endpoints: Endpoints, secrets: dict[str, str],
              options: MigrateOptions) -> list[StoreReport]:
     from .alembic_runner import upgrade_database
-    from .connect import connect, engine_for, open_sqlalchemy
+    from .connect import connect
     from .extensions import extension_steps
     from .indexes import restore_missing_indexes
     from .migration_lock import database_key, migration_lock
@@ -83,13 +144,9 @@ def _migrate(spec: EnvironmentSpec, endpoints: Endpoints, secrets: dict[str, str
                 if head is not None:  # nothing for Alembic to do: no engine, no Alembic imports
                     report.revision = {"current": head, "head": head}
                 else:
-                    engine = engine_for(spec, endpoints, secrets, database=db_name, user=db.owner.name if db.owner else None)
-                    try:
-                        with open_sqlalchemy(engine, spec, endpoints, db_name) as alembic_conn:
-                            upgrade_database(alembic_conn, label=db_name, script_dir=script_dir, settings=settings,
-                                             schema=db.schema_name, options=options, report=report)
-                    finally:
-                        engine.dispose()
+                    with _owner_alembic_connection(spec, endpoints, secrets, db_name) as alembic_conn:
+                        upgrade_database(alembic_conn, label=db_name, script_dir=script_dir, settings=settings,
+                                         schema=db.schema_name, options=options, report=report)
                 # At head, indexes dropped by hand are recreated from the scripts' own definitions.
                 restore_missing_indexes(conn, spec, endpoints, secrets, state_dir, db_name, settings.version_table,
                                         report, options)
