@@ -56,18 +56,17 @@ def run_with_ticker(
     with _signals_interrupt(own_group):
         try:
             while True:
-                elapsed = time.monotonic() - started
-                if limit_s is not None and elapsed >= limit_s:
+                left_s = None if limit_s is None else limit_s - (time.monotonic() - started)
+                if left_s is not None and left_s <= 0:
                     timed_out = True
                     break
                 try:
-                    proc.wait(timeout=every_s if limit_s is None else max(0.01, min(every_s, limit_s - elapsed)))
+                    proc.wait(timeout=every_s if left_s is None else min(every_s, left_s))
                     break
                 except subprocess.TimeoutExpired:
-                    if limit_s is not None and time.monotonic() - started >= limit_s:
-                        continue  # the limit is handled at the top of the loop
-                    last = lines[-1].strip()[:100] if lines else ""
-                    progress(f"  {label}: {time.monotonic() - started:.0f} s{f' ({last})' if last else ''}")
+                    if left_s is None or left_s > every_s:  # a tick, not the limit
+                        last = lines[-1].strip()[:100] if lines else ""
+                        progress(f"  {label}: {time.monotonic() - started:.0f} s{f' ({last})' if last else ''}")
         finally:  # done, timed out or interrupted: nothing of its group outlives this call
             if own_group:
                 _stop_group(proc)
@@ -80,31 +79,30 @@ def run_with_ticker(
 def _stop_group(proc: subprocess.Popen, grace_s: float = 5.0) -> None:
     """SIGTERM the command's process group (its traps run), SIGKILL what is left after `grace_s`, and return only
     once no member is left running (signals land asynchronously; orphans are not ours to wait for)."""
+    def stopped() -> bool:
+        return proc.poll() is not None and not _running_members(proc.pid)
+
     for sig, within_s in ((signal.SIGTERM, grace_s), (signal.SIGKILL, 2.0)):
         try:
             os.killpg(proc.pid, sig)
         except ProcessLookupError:
             pass
         deadline = time.monotonic() + within_s
-        while time.monotonic() < deadline and (proc.poll() is None or _running_members(proc.pid)):
+        while not stopped() and time.monotonic() < deadline:
             time.sleep(0.02)
-        if proc.poll() is not None and not _running_members(proc.pid):
+        if stopped():
             break
     proc.wait()
 
 
 def _running_members(pgid: int) -> list[int]:
-    """Pids in process group `pgid` that are not zombies (from /proc/<pid>/stat: state, ppid, pgrp)."""
+    """Pids in process group `pgid` that are not zombies."""
+    from ..procfs import stat_fields
+
     members = []
     for entry in os.scandir("/proc"):
-        if not entry.name.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry.name}/stat") as stat:
-                fields = stat.read().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[2]) == pgid and fields[0] != "Z":
+        fields = stat_fields(entry.name) if entry.name.isdigit() else None
+        if fields is not None and int(fields[2]) == pgid and fields[0] != "Z":
             members.append(int(entry.name))
     return members
 

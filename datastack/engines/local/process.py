@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ...plan.model import ServicePlan
+from ...procfs import stat_fields
 from ...programs import SYSTEM_PATH
 from .safe_fs import open_log, read_regular, write_atomic
 
@@ -103,11 +104,8 @@ def allowed_executables(plan: ServicePlan, record: Record | None = None) -> set[
 
 def proc_stat(pid: int) -> tuple[str, int] | None:
     """(state, start time in clock ticks) of a process, or None when it does not exist."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except (OSError, IndexError):
-        return None
-    return fields[0], int(fields[19])
+    fields = stat_fields(pid)
+    return None if fields is None else (fields[0], int(fields[19]))
 
 
 def service_env(plan: ServicePlan) -> dict[str, str]:
